@@ -1,0 +1,1 @@
+"""sigconv's peer-comparison benchmarks (``python -m benchmarks [--quick]`` or ``sigconv bench``)."""

@@ -1,0 +1,87 @@
+"""Timing helpers shared by every benchmark module.
+
+Each ``benchmarks/bench_*.py`` module exposes ``run(quick: bool) -> list[Row]``.  A row times
+sigconv and one peer on the same inputs in the same process: the JIT is warmed by one call
+outside the timing, each side is timed as the minimum over several repeats, and the row reports
+``ratio = peer_time / sigconv_time`` (> 1 means sigconv is faster).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib.util
+import time
+from collections.abc import Callable
+
+
+@dataclasses.dataclass
+class Row:
+    group: str          # capability, e.g. "convolve 1D direct"
+    case: str           # the parameters, e.g. "N=1e6 K=64 float64"
+    peer: str           # peer name, e.g. "numpy.convolve"
+    sigconv_s: float    # seconds, min over repeats
+    peer_s: float | None
+    target: float | None = None   # ratio the acceptance asks for, if any
+    note: str = ""
+
+    @property
+    def ratio(self) -> float | None:
+        if self.peer_s is None or self.sigconv_s <= 0:
+            return None
+        return self.peer_s / self.sigconv_s
+
+    @property
+    def ok(self) -> bool | None:
+        if self.target is None or self.ratio is None:
+            return None
+        return self.ratio >= self.target
+
+
+def best_time(fn: Callable[[], object], *, repeat: int = 5, min_time: float = 0.05, warmup: bool = True) -> float:
+    """Minimum wall time of ``fn()`` over ``repeat`` rounds; a round loops until ``min_time``."""
+    if warmup:
+        fn()
+    best = float("inf")
+    for _ in range(repeat):
+        n = 0
+        start = time.perf_counter()
+        while True:
+            fn()
+            n += 1
+            elapsed = time.perf_counter() - start
+            if elapsed >= min_time:
+                break
+        best = min(best, elapsed / n)
+    return best
+
+
+def have(module: str) -> bool:
+    """Whether an optional peer library is importable."""
+    return importlib.util.find_spec(module) is not None
+
+
+def fmt_seconds(t: float | None) -> str:
+    if t is None:
+        return "-"
+    if t < 1e-3:
+        return f"{t * 1e6:.1f} µs"
+    if t < 1:
+        return f"{t * 1e3:.2f} ms"
+    return f"{t:.2f} s"
+
+
+def markdown_table(rows: list[Row]) -> str:
+    """The ratio table, one line per row, in markdown."""
+    lines = [
+        "| capability | case | peer | sigconv | peer | speed-up | target |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        ratio = "-" if r.ratio is None else f"{r.ratio:.2f}×"
+        target = "" if r.target is None else (f"≥ {r.target:g}× " + ("✓" if r.ok else "✗"))
+        note = f" ({r.note})" if r.note else ""
+        lines.append(
+            f"| {r.group} | {r.case}{note} | {r.peer} | {fmt_seconds(r.sigconv_s)} | "
+            f"{fmt_seconds(r.peer_s)} | {ratio} | {target} |"
+        )
+    return "\n".join(lines)

@@ -1,0 +1,40 @@
+"""Numba settings, read once from the environment at import time.
+
+``SIGCONV_FASTMATH``     "1" (default) enables the fast-math flags of :data:`FASTMATH_FLAGS`,
+                         "0" disables them.
+``SIGCONV_CACHE``        "1" (default) caches compiled kernels on disk (``cache=True``).
+``SIGCONV_NUM_THREADS``  upper bound on the threads a ``workers=None`` call uses
+                         (default: every core Numba sees).
+"""
+
+from __future__ import annotations
+
+import os
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() not in ("0", "false", "no", "off", "")
+
+
+#: Fast-math flags that keep NaN and inf semantics (no ``nnan``/``ninf``), so that a
+#: NaN input still gives a NaN output whatever the kernel.
+FASTMATH_FLAGS = {"nsz", "arcp", "contract", "afn", "reassoc"} if _flag("SIGCONV_FASTMATH", True) else False
+
+CACHE = _flag("SIGCONV_CACHE", True)
+
+
+def max_threads() -> int:
+    """The most threads a kernel may use (``SIGCONV_NUM_THREADS`` or Numba's default)."""
+    import numba
+
+    limit = numba.config.NUMBA_NUM_THREADS
+    env = os.environ.get("SIGCONV_NUM_THREADS")
+    if env:
+        try:
+            limit = max(1, min(limit, int(env)))
+        except ValueError:
+            pass
+    return limit

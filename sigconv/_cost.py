@@ -1,0 +1,94 @@
+"""The cost model behind ``method="auto"`` (documented, calibrated on the benchmark grid).
+
+Each method's time is estimated in seconds on this model:
+
+* direct: ``outputs * taps / (RATE_DIRECT[dtype] * threads)`` — taps are the kernel's own
+  taps, not the dilated width, and outputs are only the strided ones, so stride and dilation
+  both make direct cheaper;
+* fft: ``C_FFT * S log2 S`` per transform (``S`` the transform size, halved for real data),
+  one per signal, one per kernel and one per output row of the batch, plus the products;
+* overlap-add: the same per block transform, times the number of blocks.
+
+Threads count for direct when there are enough tasks; scipy.fft uses its ``workers`` over the
+batch of transforms.  Constants were fitted with ``benchmarks/bench_convolve.py`` on the
+2-core reference machine (see ``calibrate`` there); a small fixed overhead per call keeps tiny
+problems on the direct path.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from sigconv._fft import fft_lengths, oa_block_size
+
+#: multiply-adds per second of one thread of the direct kernel, by computation dtype
+RATE_DIRECT = {"f4": 9.0e9, "f8": 4.5e9, "c8": 2.0e9, "c16": 1.1e9}
+#: seconds per (S log2 S) of one complex transform of size S (real transforms take half)
+C_FFT = {"f4": 1.1e-9, "f8": 1.5e-9, "c8": 1.1e-9, "c16": 1.5e-9}
+#: seconds per element of a spectrum product / copy
+C_ELEM = 1.0e-9
+#: fixed seconds per call of a path (Python overhead, allocation)
+OVERHEAD = {"direct": 4e-6, "fft": 30e-6, "overlap-add": 80e-6}
+#: direct work (multiply-adds) below which threads do not pay
+PARALLEL_MIN_WORK = 200_000
+
+
+def _code(dtype: np.dtype) -> str:
+    return {"f": "f", "c": "c"}[dtype.kind] + str(dtype.itemsize)
+
+
+def direct_threads(plan, workers: int) -> int:
+    work = plan.batch_size * math.prod(plan.n_out) * math.prod(plan.m)
+    if workers <= 1 or work < PARALLEL_MIN_WORK:
+        return 1
+    return workers
+
+
+def direct_cost(plan, workers: int) -> float:
+    work = plan.batch_size * math.prod(plan.n_out) * math.prod(plan.m)
+    threads = direct_threads(plan, workers)
+    return OVERHEAD["direct"] + work / (RATE_DIRECT[_code(plan.dtype)] * threads * (0.9 if threads > 1 else 1))
+
+
+def _transform_cost(size: int, count: int, dtype: np.dtype, workers: int) -> float:
+    real = dtype.kind != "c"
+    per = C_FFT[_code(dtype)] * size * math.log2(max(size, 2)) * (0.5 if real else 1.0)
+    return per * count / max(1, min(workers, count))
+
+
+def _batch_counts(plan) -> tuple[int, int, int]:
+    nx = int(np.prod(plan.x_batch, dtype=np.int64))
+    nk = int(np.prod(plan.k_batch, dtype=np.int64))
+    return nx, nk, plan.batch_size
+
+
+def fft_cost(plan, workers: int, n_signal=None, start=None) -> float:
+    n_signal = plan.n if n_signal is None else n_signal
+    start = plan.start if start is None else start
+    shape = fft_lengths(n_signal, plan.m_eff, start, plan.length)
+    size = math.prod(shape)
+    nx, nk, nb = _batch_counts(plan)
+    transforms = (_transform_cost(size, nx, plan.dtype, workers) + _transform_cost(size, nk, plan.dtype, 1)
+                  + _transform_cost(size, nb, plan.dtype, workers))
+    return OVERHEAD["fft"] + transforms + C_ELEM * size * nb
+
+
+def oa_cost(plan, workers: int, n_signal=None) -> float:
+    n_signal = plan.n if n_signal is None else n_signal
+    nfft = tuple(oa_block_size(n, me) for n, me in zip(n_signal, plan.m_eff))
+    blocks = math.prod(-(-n // (f - me + 1)) for n, f, me in zip(n_signal, nfft, plan.m_eff))
+    size = math.prod(nfft)
+    nx, nk, nb = _batch_counts(plan)
+    transforms = (_transform_cost(size, nx * blocks, plan.dtype, workers) + _transform_cost(size, nk, plan.dtype, 1)
+                  + _transform_cost(size, nb * blocks, plan.dtype, workers))
+    return OVERHEAD["overlap-add"] + transforms + 3 * C_ELEM * size * nb * blocks
+
+
+def estimate(plan, workers: int, n_signal=None, start=None) -> dict[str, float]:
+    """Estimated seconds of each method for ``plan`` on ``workers`` threads."""
+    costs = {"direct": direct_cost(plan, workers), "fft": fft_cost(plan, workers, n_signal, start)}
+    if any(me > 1 for me in plan.m_eff):
+        costs["overlap-add"] = oa_cost(plan, workers, n_signal)
+    return costs

@@ -1,0 +1,146 @@
+"""FFT and overlap-add convolution on :mod:`scipy.fft`, one chain of helpers for 1D and 2D.
+
+Both paths compute requested indices of the 'full' convolution of a signal ``x`` (convolved
+axes last, already extended for its boundary) with a kernel ``h`` (already flipped/conjugated
+and dilated): ``y[t] = sum_k x[t - k] h[k]``, ``t = start + i * stride``.
+
+* :func:`fft_convolve`: one transform per signal of the smallest fast length whose circular
+  wrap-around misses the requested indices (``max(F - start, start + L)``, where ``F`` is the
+  full length), so 'valid' and 'same' need shorter transforms than 'full'.
+* :func:`overlap_add_convolve`: the signal is cut into blocks of ``B`` samples per axis, each
+  block is convolved by an ``nfft = B + Me - 1``-point transform and the block outputs are
+  added where they overlap; :func:`oa_block_size` picks ``nfft`` by cost.
+
+Real inputs use real transforms; float32 stays float32; ``workers`` is passed to scipy.fft.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import scipy.fft as sfft
+
+
+def dilate(h: np.ndarray, dilation: tuple[int, ...]) -> np.ndarray:
+    """Insert ``d - 1`` zeros between the taps of the last ``len(dilation)`` axes of ``h``."""
+    if all(d == 1 for d in dilation):
+        return h
+    nd = len(dilation)
+    shape = h.shape[:-nd] + tuple((m - 1) * d + 1 for m, d in zip(h.shape[-nd:], dilation))
+    out = np.zeros(shape, h.dtype)
+    out[(Ellipsis,) + tuple(slice(None, None, d) for d in dilation)] = h
+    return out
+
+
+def _transforms(real: bool):
+    return (sfft.rfftn, sfft.irfftn) if real else (sfft.fftn, sfft.ifftn)
+
+
+def _take(y: np.ndarray, starts, lengths, strides) -> np.ndarray:
+    """Requested indices ``start + i * stride`` (``i * stride < length``) of the last axes."""
+    nd = len(starts)
+    index = tuple(slice(s, s + n, st) for s, n, st in zip(starts, lengths, strides))
+    return y[(Ellipsis,) + index] if nd else y
+
+
+def fft_lengths(n, me, starts, lengths) -> tuple[int, ...]:
+    """Smallest fast transform length per axis whose wrap-around spares the requested outputs."""
+    sizes = []
+    for nn, m, s, length in zip(n, me, starts, lengths):
+        full = nn + m - 1
+        sizes.append(sfft.next_fast_len(max(full - s, s + length, 1), real=True))
+    return tuple(sizes)
+
+
+def fft_convolve(x: np.ndarray, h: np.ndarray, starts, lengths, strides, *, workers: int) -> np.ndarray:
+    """Requested outputs of the 'full' convolution of ``x`` with ``h`` over their last axes,
+    broadcasting their leading (batch) axes, by one transform per signal."""
+    nd = len(starts)
+    axes = tuple(range(-nd, 0))
+    n = x.shape[-nd:]
+    me = h.shape[-nd:]
+    shape = fft_lengths(n, me, starts, lengths)
+    real = x.dtype.kind != "c" and h.dtype.kind != "c"
+    fwd, inv = _transforms(real)
+    spectrum = fwd(x, shape, axes=axes, workers=workers)
+    spectrum = spectrum * fwd(h, shape, axes=axes, workers=workers)
+    y = inv(spectrum, shape, axes=axes, workers=workers, overwrite_x=True)
+    return _take(y, starts, lengths, strides)
+
+
+def oa_block_size(n: int, me: int) -> int:
+    """Transform length for overlap-add along one axis: minimises the transform work per
+    output sample, ``nfft * log2(nfft) / (nfft - me + 1)``, over fast lengths with
+    ``me - 1 <= block``; never longer than one transform of the whole axis."""
+    whole = sfft.next_fast_len(n + me - 1, real=True)
+    best, best_cost = whole, math.inf
+    k = max(1, int(math.log2(max(2 * me - 1, 2))))
+    while True:
+        nfft = sfft.next_fast_len(max(2 * me - 1, 2 ** k), real=True)
+        if nfft >= whole:
+            break
+        block = nfft - me + 1
+        blocks = -(-n // block)
+        cost = blocks * nfft * math.log2(nfft)
+        if cost < best_cost:
+            best, best_cost = nfft, cost
+        k += 1
+    whole_cost = whole * math.log2(max(whole, 2))
+    return whole if whole_cost <= best_cost else best
+
+
+def _split_blocks(x: np.ndarray, blocks: tuple[int, ...]) -> np.ndarray:
+    """Cut each of the last ``nd`` axes into ``ceil(n / B)`` blocks of ``B`` samples (zero
+    padded at the end); returns shape ``batch + (nb_1, ..., nb_nd, B_1, ..., B_nd)``."""
+    nd = len(blocks)
+    n = x.shape[-nd:]
+    counts = tuple(-(-nn // b) for nn, b in zip(n, blocks))
+    padded = [(0, 0)] * (x.ndim - nd) + [(0, c * b - nn) for c, b, nn in zip(counts, blocks, n)]
+    if any(p[1] for p in padded):
+        x = np.pad(x, padded)
+    lead = x.ndim - nd
+    x = x.reshape(x.shape[:lead] + tuple(v for c, b in zip(counts, blocks) for v in (c, b)))
+    order = list(range(lead)) + [lead + 2 * i for i in range(nd)] + [lead + 2 * i + 1 for i in range(nd)]
+    return x.transpose(order)
+
+
+def _fold_axis(y: np.ndarray, block_axis: int, sample_axis: int, block: int) -> np.ndarray:
+    """Overlap-add the blocks of ``y`` along one axis: block ``b`` starts at ``b * block``.
+    The block axis is removed and the sample axis becomes ``(nb - 1) * block + nfft`` long
+    (rounded up to a whole number of blocks); each block is added in ``ceil(nfft / block)``
+    block-sized pieces, two when ``block >= me - 1`` as :func:`oa_block_size` arranges."""
+    y = np.moveaxis(y, (block_axis, sample_axis), (-2, -1))
+    nb, nfft = y.shape[-2:]
+    pieces = -(-nfft // block)
+    out = np.zeros(y.shape[:-2] + ((nb + pieces - 1) * block,), y.dtype)
+    for p in range(pieces):
+        part = y[..., p * block:(p + 1) * block]
+        width = part.shape[-1]
+        dest = out[..., p * block:(p + nb) * block].reshape(y.shape[:-2] + (nb, block))
+        dest[..., :width] += part
+    return out
+
+
+def overlap_add_convolve(x: np.ndarray, h: np.ndarray, starts, lengths, strides, *, workers: int,
+                         nfft: tuple[int, ...] | None = None) -> np.ndarray:
+    """Requested outputs of the 'full' convolution of ``x`` with ``h`` by overlap-add."""
+    nd = len(starts)
+    n = x.shape[-nd:]
+    me = h.shape[-nd:]
+    if nfft is None:
+        nfft = tuple(oa_block_size(nn, m) for nn, m in zip(n, me))
+    blocks = tuple(f - m + 1 for f, m in zip(nfft, me))
+    real = x.dtype.kind != "c" and h.dtype.kind != "c"
+    fwd, inv = _transforms(real)
+    axes = tuple(range(-nd, 0))
+    xb = _split_blocks(x, blocks)                         # batch_x + counts + blocks
+    kernel = fwd(h, nfft, axes=axes, workers=workers)     # batch_k + freqs
+    kernel = kernel.reshape(kernel.shape[:-nd] + (1,) * nd + kernel.shape[-nd:])
+    y = inv(fwd(xb, nfft, axes=axes, workers=workers) * kernel, nfft, axes=axes, workers=workers,
+            overwrite_x=True)                               # batch + counts + nfft
+    lead = y.ndim - 2 * nd
+    for i in range(nd):
+        # after folding i axes, the next block axis sits at lead, its sample axis at lead + nd - i
+        y = _fold_axis(y, lead, lead + nd - i, blocks[i])
+    return _take(y, starts, lengths, strides)

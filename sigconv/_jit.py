@@ -1,0 +1,61 @@
+"""The one place that calls :func:`numba.njit`.
+
+Every kernel in :mod:`sigconv._kernels` is decorated with :func:`jit` (serial) or
+:func:`jit_parallel` (outermost ``prange`` runs on threads), so that caching, ``nogil`` and the
+fast-math policy of :mod:`sigconv._config` apply everywhere.  :func:`serial_and_parallel`
+compiles one Python source twice, so a kernel has no serial copy to keep in sync.
+:func:`threads` sets Numba's thread count for one call and restores it afterwards.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+import numba
+
+from sigconv._config import CACHE, FASTMATH_FLAGS, max_threads
+
+prange = numba.prange
+
+
+def jit(func=None, *, parallel: bool = False):
+    """Decorate ``func`` with sigconv's JIT policy (lazy, cached, nogil, safe fast-math)."""
+
+    def wrap(f):
+        return numba.njit(cache=CACHE, nogil=True, fastmath=FASTMATH_FLAGS, parallel=parallel)(f)
+
+    return wrap if func is None else wrap(func)
+
+
+def jit_parallel(func):
+    """:func:`jit` with ``parallel=True``: the kernel's outermost ``prange`` uses threads."""
+    return jit(func, parallel=True)
+
+
+def serial_and_parallel(func):
+    """Compile ``func`` twice: returns ``(serial, parallel)`` dispatchers of the same source."""
+    return jit(func), jit_parallel(func)
+
+
+def resolve_workers(workers) -> int:
+    """Thread count for ``workers`` (None or -1: every core; n >= 1: at most n)."""
+    from sigconv._validate import check_int
+
+    limit = max_threads()
+    if workers is None:
+        return limit
+    workers = check_int("workers", workers, minimum=-1)
+    if workers == 0:
+        raise ValueError("`workers` must be None, -1 or a positive integer; got 0")
+    return limit if workers == -1 else min(workers, limit)
+
+
+@contextlib.contextmanager
+def threads(n: int):
+    """Run the enclosed kernels on ``n`` Numba threads, restoring the previous count."""
+    previous = numba.get_num_threads()
+    numba.set_num_threads(max(1, min(n, numba.config.NUMBA_NUM_THREADS)))
+    try:
+        yield
+    finally:
+        numba.set_num_threads(previous)

@@ -1,0 +1,1 @@
+"""Numba kernels: trusted inputs, no user-facing errors, no allocation of user outputs."""

@@ -1,0 +1,377 @@
+"""Convolution and correlation of signals (1D) and images (2D): the public wrappers.
+
+Each public function validates its call into a :class:`~sigconv._plan.Plan`, prepares the
+signal (convolved axes last, boundary extension) and the kernel (flipped for a convolution,
+conjugated for a correlation, dilated for the transforms), then runs one of three methods:
+
+* ``"direct"``: the blocked Numba kernel of :mod:`sigconv._kernels.conv`, which computes only
+  the requested (strided) outputs;
+* ``"fft"``: one transform per signal (:func:`sigconv._fft.fft_convolve`);
+* ``"overlap-add"``: block transforms for long signals (:func:`sigconv._fft.overlap_add_convolve`).
+
+``"auto"`` picks the cheapest by the cost model of :mod:`sigconv._cost`.  The transform
+methods keep NaN and inf local: non-finite samples are zeroed before the transform and the
+outputs whose window covers one are recomputed directly.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Literal
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from sigconv import _cost
+from sigconv._fft import dilate, fft_convolve, overlap_add_convolve
+from sigconv._jit import resolve_workers, threads
+from sigconv._kernels.conv import conv_direct, conv_direct_parallel, conv_direct_points
+from sigconv._padding import extend
+from sigconv._plan import METHOD_OPTIONS, Plan, make_plan, place_axes
+from sigconv._validate import check_option
+
+Mode = Literal["full", "same", "valid"]
+Method = Literal["auto", "direct", "fft", "overlap-add"]
+Boundary = Literal["fill", "wrap", "symmetric", "symm", "reflect", "edge"]
+
+#: integer bound past which an FFT's rounding error (about eps * bound * log2(n)) could reach 0.5:
+#: larger integer problems run direct, which is exact while the sums stay below 2**53
+_MAX_EXACT = 2 ** 40
+
+
+# ----------------------------------------------------------------------------- preparation
+def _signal(x: np.ndarray, plan: Plan, boundary: str, fill_value) -> tuple[np.ndarray, tuple[int, ...]]:
+    """``x`` with the convolved axes last, in the computation dtype, extended where the
+    boundary needs it; and per axis the index of the first sample output 0 reads."""
+    xm = np.moveaxis(x, plan.axes, tuple(range(-plan.nd, 0))).astype(plan.dtype, copy=False)
+    reads = [plan.read_range(a) for a in range(plan.nd)]
+    if not plan.extend:
+        return xm, tuple(lo for lo, _ in reads)
+    pads = [(max(0, -lo), max(0, hi - n)) for (lo, hi), n in zip(reads, plan.n)]
+    fill = np.asarray(fill_value).astype(plan.dtype)
+    return extend(xm, pads, boundary, fill), tuple(lo + before for (lo, _), (before, _) in zip(reads, pads))
+
+
+def _weights(kernel: np.ndarray, plan: Plan) -> np.ndarray:
+    """Correlation weights: the kernel reversed (convolution) or conjugated (correlation)."""
+    w = kernel.astype(plan.dtype, copy=False)
+    if plan.flip:
+        return w[(Ellipsis,) + (slice(None, None, -1),) * plan.nd]
+    return np.conj(w) if w.dtype.kind == "c" else w
+
+
+def _as3d(a: np.ndarray, nd: int) -> np.ndarray:
+    """C-contiguous ``(batch, H, W)`` view of an array whose last ``nd`` axes are convolved."""
+    a = np.ascontiguousarray(a)
+    tail = a.shape[-nd:] if nd == 2 else (1,) + a.shape[-1:]
+    return a.reshape((-1,) + tail)
+
+
+def _batch_index(plan: Plan) -> tuple[np.ndarray, np.ndarray]:
+    """For each output batch row, the row of the signal batch and of the kernel bank."""
+    xi = np.broadcast_to(np.arange(max(1, math.prod(plan.x_batch))).reshape(plan.x_batch), plan.out_batch)
+    wi = np.broadcast_to(np.arange(max(1, math.prod(plan.k_batch))).reshape(plan.k_batch), plan.out_batch)
+    return np.ascontiguousarray(xi, np.int64).ravel(), np.ascontiguousarray(wi, np.int64).ravel()
+
+
+def _geometry(plan: Plan, offsets) -> tuple[int, ...]:
+    """(sh, sw, dh, dw, oh, ow) for the kernels; a 1D problem has a unit first axis."""
+    if plan.nd == 1:
+        return 1, plan.stride[0], 1, plan.dilation[0], 0, offsets[0]
+    return (*plan.stride, *plan.dilation, *offsets)
+
+
+# ----------------------------------------------------------------------------- methods
+def _direct(xe: np.ndarray, w: np.ndarray, plan: Plan, offsets, workers: int) -> np.ndarray:
+    x3, w3 = _as3d(xe, plan.nd), _as3d(w, plan.nd)
+    xi, wi = _batch_index(plan)
+    n_out = plan.n_out if plan.nd == 2 else (1,) + plan.n_out
+    out = np.empty((plan.batch_size,) + n_out, plan.dtype)
+    n_threads = _cost.direct_threads(plan, workers)
+    kernel = conv_direct_parallel if n_threads > 1 else conv_direct
+    with threads(n_threads):
+        kernel(x3, w3, xi, wi, out, *_geometry(plan, offsets))
+    return out.reshape(plan.out_shape)
+
+
+def _window_hits(bad: np.ndarray, plan: Plan, offsets) -> np.ndarray:
+    """For each requested output (of each signal), whether its window covers a ``bad`` sample.
+
+    Window sums along each axis come from prefix sums over the samples ``d`` apart, so the
+    cost is linear in the signal size whatever the kernel size."""
+    counts = bad.astype(np.int64)
+    for a in range(plan.nd):
+        ax = counts.ndim - plan.nd + a
+        counts = np.moveaxis(counts, ax, -1)
+        n, d, m, s = counts.shape[-1], plan.dilation[a], plan.m[a], plan.stride[a]
+        starts = offsets[a] + s * np.arange(plan.n_out[a])
+        lo = min(0, int(starts[0]))
+        hi = max(n, int(starts[-1]) + (m - 1) * d + 1)
+        hi += (-(hi - lo)) % d
+        padded = np.zeros(counts.shape[:-1] + (hi - lo,), np.int64)
+        padded[..., -lo: -lo + n] = counts
+        prefix = np.cumsum(padded.reshape(counts.shape[:-1] + ((hi - lo) // d, d)), axis=-2)
+        prefix = prefix.reshape(padded.shape)
+        first = starts - lo
+        last = first + (m - 1) * d
+        total = prefix[..., last]
+        before = first - d
+        total = total - np.where(before >= 0, prefix[..., np.maximum(before, 0)], 0)
+        counts = np.moveaxis(total, -1, ax)
+    return counts > 0
+
+
+def _transform(xe: np.ndarray, kernel: np.ndarray, w: np.ndarray, plan: Plan, offsets, workers: int,
+               method: str) -> np.ndarray:
+    """FFT or overlap-add, with non-finite samples kept local."""
+    bad = ~np.isfinite(xe)
+    any_bad = bool(bad.any())
+    clean = np.where(bad, np.zeros((), xe.dtype), xe) if any_bad else xe
+    h = kernel.astype(plan.dtype, copy=False)
+    if not plan.flip:
+        h = np.conj(h[(Ellipsis,) + (slice(None, None, -1),) * plan.nd]) if h.dtype.kind == "c" else \
+            h[(Ellipsis,) + (slice(None, None, -1),) * plan.nd]
+    h = dilate(h, plan.dilation)
+    starts = tuple(o + me - 1 for o, me in zip(offsets, plan.m_eff))
+    run = fft_convolve if method == "fft" else overlap_add_convolve
+    out = run(clean, h, starts, plan.length, plan.stride, workers=workers)
+    out = np.broadcast_to(out, plan.out_shape).astype(plan.dtype, copy=False)
+    if any_bad:
+        hits = np.broadcast_to(_window_hits(bad, plan, offsets), plan.out_shape)
+        if hits.any():
+            out = np.array(out, copy=True)
+            flat = out.reshape((plan.batch_size,) + ((1,) if plan.nd == 1 else ()) + plan.n_out)
+            pts = np.nonzero(hits.reshape(flat.shape))
+            pts = tuple(np.ascontiguousarray(p, np.int64) for p in pts)
+            if plan.nd == 1:
+                pts = (pts[0], np.zeros_like(pts[0]), pts[2])
+            xi, wi = _batch_index(plan)
+            conv_direct_points(_as3d(xe, plan.nd), _as3d(w, plan.nd), xi, wi, flat, *pts,
+                               *_geometry(plan, offsets))
+    return out
+
+
+# ----------------------------------------------------------------------------- auto choice
+def _integer_overflow_risk(x: np.ndarray, kernel: np.ndarray, plan: Plan) -> bool:
+    """Integer inputs whose sums of products could exceed 2**53 must stay exact (direct)."""
+    if x.dtype.kind not in "biu" or kernel.dtype.kind not in "biu":
+        return False
+    bound = int(np.abs(x).max()) * int(np.abs(kernel).max()) * math.prod(plan.m)
+    return bound > _MAX_EXACT
+
+
+def _pick(plan: Plan, workers: int, x: np.ndarray | None = None, kernel: np.ndarray | None = None) -> str:
+    if x is not None and _integer_overflow_risk(x, kernel, plan):
+        return "direct"
+    costs = _cost.estimate(plan, workers)
+    return min(costs, key=costs.get)
+
+
+def _run(x, kernel, *, nd, axes, mode, method, boundary, fill_value, stride, dilation, workers, flip):
+    method = check_option("method", method, METHOD_OPTIONS)
+    plan, x, kernel = make_plan(x, kernel, nd=nd, axes=axes, mode=mode, boundary=boundary,
+                                fill_value=fill_value, stride=stride, dilation=dilation, flip=flip)
+    workers = resolve_workers(workers)
+    if method == "auto":
+        method = _pick(plan, workers, x, kernel)
+    xe, offsets = _signal(x, plan, boundary, fill_value)
+    w = _weights(kernel, plan)
+    if method != "direct" and not np.isfinite(w).all():
+        method = "direct"   # a non-finite tap reaches every output it touches; no transform helps
+    if method == "direct":
+        out = _direct(xe, w, plan, offsets, workers)
+    else:
+        out = _transform(xe, kernel, w, plan, offsets, workers, method)
+    if plan.conj_output:
+        out = np.conj(out)
+    return place_axes(out, plan)
+
+
+# ----------------------------------------------------------------------------- public API
+_DOC_COMMON = """
+    Parameters
+    ----------
+    x : array_like
+        Signal(s), any shape; convolved along ``{axis_name}``, the other axes are a batch.
+    kernel : array_like
+        Kernel ``{kshape}`` or a bank ``(..., {kdims})`` whose leading axes broadcast (numpy
+        rules) against the batch axes of ``x``: ``x[:, None, :]`` with a bank ``(F, M)`` gives
+        ``(B, F, L)``.
+    mode : {{'full', 'same', 'valid'}}
+        Output size per convolved axis (``N`` samples, dilated kernel ``Me`` wide): 'full'
+        ``N + Me - 1``; 'same' ``N`` (centred as scipy centres it); 'valid' ``|N - Me| + 1``
+        (scipy's input swap when the kernel is longer).  Then divided by ``stride``, rounded up.
+    method : {{'auto', 'direct', 'fft', 'overlap-add'}}
+        'auto' picks the fastest by a cost model (:func:`choose_method` says which).
+    boundary : {{'fill', 'wrap', 'symmetric', 'symm', 'reflect', 'edge'}}
+        How the signal is extended before a 'full' convolution, as ``numpy.pad(x, Me - 1,
+        mode)`` would ('fill' pads with ``fill_value``); 'valid' ignores it.
+    fill_value : scalar
+        Value of the samples outside the signal for ``boundary='fill'``.
+    stride : int{stride_pair}
+        Keep every ``stride``-th output (the others are never computed by 'direct').
+    dilation : int{stride_pair}
+        Spread the kernel taps ``dilation`` samples apart (``dilation - 1`` zeros between).
+    workers : int or None
+        Threads: None uses every core, 1 is single-threaded.
+
+    Returns
+    -------
+    ndarray
+        Batch axes ``np.broadcast_shapes(x batch, kernel batch)`` with the convolved axes
+        placed at ``{axis_name}`` counted from the end.  dtype: float32 (or complex64) when
+        both inputs are single precision, float64 (complex128) otherwise; bool/int compute
+        in float64.
+
+    Raises
+    ------
+    ValueError
+        Empty input, bad mode/method/boundary, batch shapes that do not broadcast, stride or
+        dilation < 1, 'valid' 2D shapes that are neither larger nor smaller.
+    TypeError
+        Non-numeric input or a non-integer stride/dilation.
+"""
+
+
+def convolve(x: ArrayLike, kernel: ArrayLike, mode: Mode = "full", *, method: Method = "auto", axis: int = -1,
+             boundary: Boundary = "fill", fill_value: float = 0.0, stride: int = 1, dilation: int = 1,
+             workers: int | None = None) -> np.ndarray:
+    r"""Convolve ``x`` with ``kernel`` along one axis: :math:`y_n = \sum_k x_{n-k} h_k`.
+
+    With ``boundary='fill', fill_value=0, stride=1, dilation=1`` the result equals
+    ``scipy.signal.convolve(x, kernel, mode)`` for 1D inputs.
+    {common}
+    See Also
+    --------
+    correlate, convolve2d, choose_method, scipy.signal.convolve
+
+    Examples
+    --------
+    >>> import numpy as np, sigconv
+    >>> sigconv.convolve([1.0, 2.0, 3.0], [0.0, 1.0, 0.5])
+    array([0. , 1. , 2.5, 4. , 1.5])
+    >>> sigconv.convolve([1.0, 2.0, 3.0], [0.0, 1.0, 0.5], mode="same")
+    array([1. , 2.5, 4. ])
+    >>> bank = np.array([[1.0, 1.0], [1.0, -1.0]])      # two kernels -> two output rows
+    >>> sigconv.convolve(np.arange(4.0), bank, mode="valid")
+    array([[1., 3., 5.],
+           [1., 1., 1.]])
+    """
+    return _run(x, kernel, nd=1, axes=(axis,), mode=mode, method=method, boundary=boundary,
+                fill_value=fill_value, stride=stride, dilation=dilation, workers=workers, flip=True)
+
+
+def correlate(x: ArrayLike, kernel: ArrayLike, mode: Mode = "full", *, method: Method = "auto", axis: int = -1,
+              boundary: Boundary = "fill", fill_value: float = 0.0, stride: int = 1, dilation: int = 1,
+              workers: int | None = None) -> np.ndarray:
+    r"""Cross-correlate ``x`` with ``kernel`` along one axis:
+    :math:`c_n = \sum_k x_{n+k-(M-1)} \overline{h_k}` ('full' indexing).
+
+    Equals ``scipy.signal.correlate(x, kernel, mode)`` for 1D inputs (fill boundary, stride 1,
+    dilation 1), including the 'valid' input swap.
+    {common}
+    See Also
+    --------
+    convolve, correlate2d, scipy.signal.correlate
+
+    Examples
+    --------
+    >>> import sigconv
+    >>> sigconv.correlate([1.0, 2.0, 3.0], [0.0, 1.0, 0.5])
+    array([0.5, 2. , 3.5, 3. , 0. ])
+    >>> sigconv.correlate([1.0, 2.0, 3.0, 4.0], [1.0, 1.0], mode="valid", stride=2)
+    array([3., 7.])
+    """
+    return _run(x, kernel, nd=1, axes=(axis,), mode=mode, method=method, boundary=boundary,
+                fill_value=fill_value, stride=stride, dilation=dilation, workers=workers, flip=False)
+
+
+def convolve2d(x: ArrayLike, kernel: ArrayLike, mode: Mode = "full", *, method: Method = "auto",
+               axes: tuple[int, int] = (-2, -1), boundary: Boundary = "fill", fill_value: float = 0.0,
+               stride: int | tuple[int, int] = 1, dilation: int | tuple[int, int] = 1,
+               workers: int | None = None) -> np.ndarray:
+    """Convolve images ``x`` with ``kernel`` over two axes.
+
+    Equals ``scipy.signal.convolve2d(x, kernel, mode, boundary=..., fillvalue=...)`` for 2D
+    inputs ('fill', 'wrap' and 'symm' boundaries; stride 1, dilation 1).
+    {common}
+    See Also
+    --------
+    correlate2d, convolve, scipy.signal.convolve2d
+
+    Examples
+    --------
+    >>> import numpy as np, sigconv
+    >>> image = np.arange(16.0).reshape(4, 4)
+    >>> sigconv.convolve2d(image, np.ones((2, 2)), mode="valid")
+    array([[10., 14., 18.],
+           [26., 30., 34.],
+           [42., 46., 50.]])
+    >>> sigconv.convolve2d(image, np.ones((3, 3)) / 9, mode="same", boundary="symm").shape
+    (4, 4)
+    """
+    return _run(x, kernel, nd=2, axes=axes, mode=mode, method=method, boundary=boundary,
+                fill_value=fill_value, stride=stride, dilation=dilation, workers=workers, flip=True)
+
+
+def correlate2d(x: ArrayLike, kernel: ArrayLike, mode: Mode = "full", *, method: Method = "auto",
+                axes: tuple[int, int] = (-2, -1), boundary: Boundary = "fill", fill_value: float = 0.0,
+                stride: int | tuple[int, int] = 1, dilation: int | tuple[int, int] = 1,
+                workers: int | None = None) -> np.ndarray:
+    """Cross-correlate images ``x`` with ``kernel`` over two axes.
+
+    Equals ``scipy.signal.correlate2d(x, kernel, mode, ...)`` for 2D inputs, including its
+    'same' centring (the window starts ``K // 2`` before the output sample) and its
+    conjugated output for complex 'valid' calls that swap the inputs.
+    {common}
+    See Also
+    --------
+    convolve2d, correlate, scipy.signal.correlate2d
+
+    Examples
+    --------
+    >>> import numpy as np, sigconv
+    >>> image = np.zeros((5, 5)); image[2, 3] = 1.0
+    >>> scores = sigconv.correlate2d(image, np.ones((3, 3)), mode="same")
+    >>> int(scores.sum())
+    9
+    """
+    return _run(x, kernel, nd=2, axes=axes, mode=mode, method=method, boundary=boundary,
+                fill_value=fill_value, stride=stride, dilation=dilation, workers=workers, flip=False)
+
+
+def choose_method(x: ArrayLike, kernel: ArrayLike, mode: Mode = "full", *, axis: int | None = None,
+                  axes: tuple[int, int] | None = None, stride=1, dilation=1,
+                  workers: int | None = None) -> str:
+    """The method ``method="auto"`` would use: ``"direct"``, ``"fft"`` or ``"overlap-add"``.
+
+    Give ``axis`` (default -1) for the 1D functions or ``axes`` for the 2D ones.  The choice
+    comes from the cost model documented in :mod:`sigconv._cost`, which accounts for batch
+    size, stride (direct computes only the kept outputs), dilation (direct pays for the taps,
+    transforms for the dilated width) and threads.  Integer inputs whose sums could exceed
+    2**53 always use 'direct' so the result stays exact.
+
+    Examples
+    --------
+    >>> import numpy as np, sigconv
+    >>> sigconv.choose_method(np.ones(1000), np.ones(5))
+    'direct'
+    >>> sigconv.choose_method(np.ones(100_000), np.ones(10_000))
+    'fft'
+    """
+    if axis is not None and axes is not None:
+        raise TypeError("give `axis` (1D) or `axes` (2D), not both")
+    nd, ax = (2, axes) if axes is not None else (1, (-1 if axis is None else axis,))
+    plan, x, kernel = make_plan(x, kernel, nd=nd, axes=ax, mode=mode, boundary="fill", fill_value=0.0,
+                                stride=stride, dilation=dilation, flip=True)
+    return _pick(plan, resolve_workers(workers), x, kernel)
+
+
+for _f, _axis, _kshape, _kdims, _pair in (
+    (convolve, "axis", "(M,)", "M", ""), (correlate, "axis", "(M,)", "M", ""),
+    (convolve2d, "axes", "(Kh, Kw)", "Kh, Kw", " or (int, int)"),
+    (correlate2d, "axes", "(Kh, Kw)", "Kh, Kw", " or (int, int)"),
+):
+    _f.__doc__ = _f.__doc__.replace("{common}", _DOC_COMMON.format(
+        axis_name=_axis, kshape=_kshape, kdims=_kdims, stride_pair=_pair))
+del _f, _axis, _kshape, _kdims, _pair

@@ -1,0 +1,289 @@
+"""Naive reference implementations (loops, no cleverness) used as test oracles.
+
+Each oracle follows its definition in ../shared/API.md literally and is kept slow and obvious.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+# ----------------------------------------------------------------------------- template matching
+
+
+def match_template_naive(x, template, mode="valid", score="zncc"):
+    """Score every window of ``x`` (any ndim == template.ndim) against ``template`` in float64,
+    one window at a time, straight from the definitions of API.md §3."""
+    import itertools
+
+    x = np.asarray(x, dtype=np.float64)
+    t = np.asarray(template, dtype=np.float64)
+    if mode == "same":
+        x = np.pad(x, [(m // 2, (m - 1) // 2) for m in t.shape])
+    out_shape = tuple(n - m + 1 for n, m in zip(x.shape, t.shape))
+    out = np.empty(out_shape)
+    m = t.size
+    tz = t - t.mean()
+    for idx in itertools.product(*(range(s) for s in out_shape)):
+        w = x[tuple(slice(i, i + k) for i, k in zip(idx, t.shape))]
+        if not np.all(np.isfinite(w)):
+            out[idx] = np.inf if score == "zdist" else np.nan
+            continue
+        if score in ("zncc", "zdist"):
+            wz = w - w.mean()
+            den = np.sqrt(np.sum(wz * wz) * np.sum(tz * tz))
+            if np.ptp(w) == 0:
+                out[idx] = 0.0 if score == "zncc" else np.sqrt(m)
+                continue
+            r = np.sum(wz * tz) / den
+            out[idx] = r if score == "zncc" else np.sqrt(max(2 * m * (1 - r), 0.0))
+        elif score == "ncc":
+            den = np.sqrt(np.sum(w * w) * np.sum(t * t))
+            out[idx] = 0.0 if not np.any(w) else np.sum(w * t) / den
+        elif score == "ccorr":
+            out[idx] = np.sum(w * t)
+        elif score == "sqdiff":
+            out[idx] = np.sum((w - t) ** 2)
+    return out
+
+
+def find_peaks_naive(scores, threshold, min_distance):
+    """Peaks by the definition: candidates are samples equal to the max of their clipped
+    (2d+1) neighbourhood and > threshold, NaN excluded; taken best first (ties in C order),
+    dropping those at Chebyshev distance < d from one taken. Returns a set of index tuples."""
+    s = np.asarray(scores, dtype=np.float64)
+    s = np.where(np.isnan(s), -np.inf, s)
+    local_max = []
+    for idx in np.ndindex(s.shape):
+        sl = tuple(slice(max(i - min_distance, 0), i + min_distance + 1) for i in idx)
+        if s[idx] == s[sl].max():
+            local_max.append(idx)
+    if len(local_max) == s.size:
+        return set()
+    cands = [i for i in local_max if s[i] > threshold]
+    cands.sort(key=lambda i: -s[i])  # stable: ties keep C order
+    taken = []
+    for c in cands:
+        if all(max(abs(a - b) for a, b in zip(c, p)) >= min_distance for p in taken):
+            taken.append(c)
+    return set(taken)
+
+
+# ----------------------------------------------------------------------------- convolution engine
+def conv_reference(x, kernel, mode="full", *, boundary="fill", fill_value=0.0, stride=1, dilation=1,
+                   correlate=False, nd=1):
+    """API.md section 1, literally, for one signal (nd = 1) or one image (nd = 2).
+
+    The signal is padded as numpy.pad(x, Me - 1, mode) would, convolved in 'full' mode with the
+    kernel that has dilation - 1 zeros between taps (reversed and conjugated for a correlation),
+    restricted to the padded signal's 'valid' part (= the 'full' output of x), then the mode's
+    part is taken (scipy's centring and 'valid' swap), and every stride-th output kept.
+    """
+    x = np.asarray(x)
+    h = np.asarray(kernel)
+    dil = (dilation,) * nd if np.isscalar(dilation) else tuple(dilation)
+    st = (stride,) * nd if np.isscalar(stride) else tuple(stride)
+    if correlate:
+        h = np.conj(h[(slice(None, None, -1),) * nd])
+    me = tuple((m - 1) * d + 1 for m, d in zip(h.shape, dil))
+    pad = [(m - 1, m - 1) for m in me]
+    if mode == "valid" or boundary == "fill":
+        xp = np.pad(x, pad, mode="constant", constant_values=0 if mode == "valid" else fill_value)
+    else:
+        np_mode = {"symm": "symmetric"}.get(boundary, boundary)
+        xp = np.pad(x, pad, mode=np_mode)
+    # 'full' convolution of the padded signal, one shifted copy per tap (dilation gaps are not
+    # taps), then its 'valid' part, which is the 'full' output of x
+    full = np.zeros(tuple(n + m - 1 for n, m in zip(xp.shape, me)), dtype=np.result_type(xp, h, float))
+    for tap in np.ndindex(*h.shape):
+        shift = tuple(slice(k * d, k * d + n) for k, d, n in zip(tap, dil, xp.shape))
+        full[shift] += h[tap] * xp
+    full = full[tuple(slice(m - 1, n) for m, n in zip(me, xp.shape))]
+    index = []
+    conj = False
+    for a in range(nd):
+        n, m = x.shape[a], me[a]
+        if mode == "full":
+            start, length = 0, n + m - 1
+        elif mode == "same":
+            start = m // 2 if (nd == 2 and correlate) else (m - 1) // 2
+            length = n
+        else:
+            start, length = min(n, m) - 1, abs(n - m) + 1
+        index.append(slice(start, start + length, st[a]))
+    if mode == "valid" and nd == 2 and correlate and not all(n >= m for n, m in zip(x.shape, me)):
+        conj = True
+    out = full[tuple(index)]
+    return np.conj(out) if conj else out
+
+
+# ---------------------------------------------------------------------------------------------
+# filters (sigconv.filters): moving averages, EWMA, AR/ARMA recursions, correlations
+# ---------------------------------------------------------------------------------------------
+
+
+def moving_average_loop(x, w, offset, min_periods, omit):
+    """``y_t = sum_i w_i x_{t+offset-i} / sum of the weights used`` over 1D ``x``, pandas rules:
+    samples outside the series are absent; NaN is skipped (``omit``) or poisons the window;
+    fewer than ``min_periods`` samples, or weights used summing to 0, give NaN."""
+    x = np.asarray(x, dtype=np.float64)
+    n, m = x.size, len(w)
+    out = np.full(n, np.nan)
+    for t in range(n):
+        s = ws = 0.0
+        cnt = 0
+        poisoned = False
+        for i in range(m):
+            k = t + offset - i
+            if not 0 <= k < n:
+                continue
+            if np.isnan(x[k]):
+                if omit:
+                    continue
+                poisoned = True
+                break
+            s += w[i] * x[k]
+            ws += w[i]
+            cnt += 1
+        if not poisoned and cnt >= min_periods and ws != 0:
+            out[t] = s / ws
+    return out
+
+
+def ewma_loop(x, alpha, adjust, min_periods=0):
+    """pandas ``ewm(alpha=..., adjust=..., ignore_na=False).mean()`` from its definition.
+
+    adjust=True: ``sum_s (1-alpha)^(t-s) x_s / sum_s (1-alpha)^(t-s)`` over the observed
+    ``s <= t`` (absolute positions).  adjust=False: ``y = (1-a') y_prev + a' x_t`` where the
+    previous value's weight has decayed by ``(1-alpha)`` per step since it was set
+    (``a' = alpha / (alpha + (1-alpha)^gap)``)."""
+    x = np.asarray(x, dtype=np.float64)
+    n = x.size
+    out = np.full(n, np.nan)
+    nobs = 0
+    prev = np.nan
+    gap = 0
+    for t in range(n):
+        obs = not np.isnan(x[t])
+        nobs += obs
+        if adjust:
+            num = den = 0.0
+            for s in range(t + 1):
+                if not np.isnan(x[s]):
+                    wt = (1 - alpha) ** (t - s)
+                    num += wt * x[s]
+                    den += wt
+            val = num / den if den > 0 else np.nan
+        else:
+            if np.isnan(prev):
+                val = x[t]
+                gap = 0
+            elif obs:
+                old = (1 - alpha) ** (gap + 1)
+                val = (old * prev + alpha * x[t]) / (old + alpha)
+                gap = 0
+            else:
+                val = prev
+                gap += 1
+            prev = val
+        out[t] = val if nobs >= max(min_periods, 1) else np.nan
+    return out
+
+
+def arma_filter_loop(e, ar=(), ma=(), zi=None):
+    """``y_t = sum_i ar_i y_{t-i} + e_t + sum_j ma_j e_{t-j}``; ``zi`` = (y_-1, ..., y_-p)."""
+    e = np.asarray(e, dtype=np.float64)
+    p = len(ar)
+    hist = list(zi) if zi is not None else [0.0] * p
+    y = np.zeros(e.size)
+    for t in range(e.size):
+        acc = e[t]
+        for j, th in enumerate(ma, start=1):
+            if t - j >= 0:
+                acc += th * e[t - j]
+        for i, ph in enumerate(ar, start=1):
+            acc += ph * (y[t - i] if t - i >= 0 else hist[i - t - 1])
+        y[t] = acc
+    return y
+
+
+def psi_loop(ar, ma, n):
+    """ψ weights: ``psi_0 = 1, psi_j = theta_j + sum_{i=1}^{min(j,p)} phi_i psi_{j-i}``."""
+    psi = np.zeros(n)
+    for j in range(n):
+        val = 1.0 if j == 0 else (ma[j - 1] if j - 1 < len(ma) else 0.0)
+        for i in range(1, min(j, len(ar)) + 1):
+            val += ar[i - 1] * psi[j - i]
+        psi[j] = val
+    return psi
+
+
+def autocorr_loop(x, max_lag, adjusted):
+    """acf: ``c_k / c_0`` with ``c_k = sum_t xo_{t+k} xo_t / (n - k if adjusted else n)``."""
+    x = np.asarray(x, dtype=np.float64)
+    n = x.size
+    xo = x - x.mean()
+    c = np.array([sum(xo[t + k] * xo[t] for t in range(n - k)) / ((n - k) if adjusted else n)
+                  for k in range(max_lag + 1)])
+    return c / c[0]
+
+
+def xcov_loop(x, y, max_lag):
+    """``sum_t (x_{t+k} - mean x)(y_t - mean y) / n`` for k = -max_lag..max_lag."""
+    x = np.asarray(x, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
+    n = x.size
+    xo, yo = x - x.mean(), y - y.mean()
+    out = []
+    for k in range(-max_lag, max_lag + 1):
+        out.append(sum(xo[t + k] * yo[t] for t in range(n) if 0 <= t + k < n) / n)
+    return np.array(out)
+
+
+# ----------------------------------------------------------------------------- nn layers (API.md §4)
+
+
+def conv1d_nn_naive(x, weight, bias=None, stride=1, pad_left=0, pad_right=0, dilation=1):
+    """Cross-correlation layer (torch.nn.functional.conv1d) by explicit loops, in float64:
+    ``out[n, o, t] = bias[o] + sum_{c, j} weight[o, c, j] * xpad[n, c, t*stride + j*dilation]``."""
+    x = np.asarray(x, dtype=np.float64)
+    w = np.asarray(weight, dtype=np.float64)
+    n_batch, n_chan, length = x.shape
+    n_out, _, k = w.shape
+    xp = np.zeros((n_batch, n_chan, length + pad_left + pad_right))
+    xp[:, :, pad_left:pad_left + length] = x
+    l_out = (xp.shape[2] - dilation * (k - 1) - 1) // stride + 1
+    out = np.zeros((n_batch, n_out, l_out))
+    for n in range(n_batch):
+        for o in range(n_out):
+            for t in range(l_out):
+                acc = 0.0 if bias is None else float(bias[o])
+                for c in range(n_chan):
+                    for j in range(k):
+                        acc += w[o, c, j] * xp[n, c, t * stride + j * dilation]
+                out[n, o, t] = acc
+    return out
+
+
+def pool1d_naive(x, kernel_size, stride, how):
+    """Max / min / mean over windows ``[t*stride, t*stride + kernel_size)`` (floor semantics),
+    with the index of the first extreme element of each window (max/min)."""
+    x = np.asarray(x, dtype=np.float64)
+    n_batch, n_chan, length = x.shape
+    l_out = (length - kernel_size) // stride + 1
+    out = np.zeros((n_batch, n_chan, l_out))
+    index = np.zeros((n_batch, n_chan, l_out), dtype=np.int64)
+    for n in range(n_batch):
+        for c in range(n_chan):
+            for t in range(l_out):
+                window = [x[n, c, t * stride + j] for j in range(kernel_size)]
+                if how == "mean":
+                    out[n, c, t] = sum(window) / kernel_size
+                    continue
+                best = 0
+                for j in range(1, kernel_size):
+                    if (window[j] > window[best]) if how == "max" else (window[j] < window[best]):
+                        best = j
+                out[n, c, t] = window[best]
+                index[n, c, t] = t * stride + best
+    return out, index
