@@ -31,6 +31,8 @@ C_FFT = {"f4": 1.1e-9, "f8": 1.5e-9, "c8": 1.1e-9, "c16": 1.5e-9}
 C_ELEM = 1.0e-9
 #: fixed seconds per call of a path (Python overhead, allocation)
 OVERHEAD = {"direct": 4e-6, "fft": 30e-6, "overlap-add": 80e-6}
+#: direct work (multiply-adds) below which "auto" does not consider the transforms
+SMALL_WORK = 20_000
 #: direct work (multiply-adds) below which threads do not pay
 PARALLEL_MIN_WORK = 200_000
 
@@ -59,8 +61,8 @@ def _transform_cost(size: int, count: int, dtype: np.dtype, workers: int) -> flo
 
 
 def _batch_counts(plan) -> tuple[int, int, int]:
-    nx = int(np.prod(plan.x_batch, dtype=np.int64))
-    nk = int(np.prod(plan.k_batch, dtype=np.int64))
+    nx = math.prod(plan.x_batch)
+    nk = math.prod(plan.k_batch)
     return nx, nk, plan.batch_size
 
 
@@ -87,7 +89,10 @@ def oa_cost(plan, workers: int, n_signal=None) -> float:
 
 
 def estimate(plan, workers: int, n_signal=None, start=None) -> dict[str, float]:
-    """Estimated seconds of each method for ``plan`` on ``workers`` threads."""
+    """Estimated seconds of each method for ``plan`` on ``workers`` threads (direct only
+    when its work is below ``SMALL_WORK``: no transform can win there)."""
+    if plan.batch_size * math.prod(plan.n_out) * math.prod(plan.m) < SMALL_WORK:
+        return {"direct": direct_cost(plan, workers)}
     costs = {"direct": direct_cost(plan, workers), "fft": fft_cost(plan, workers, n_signal, start)}
     if any(me > 1 for me in plan.m_eff):
         costs["overlap-add"] = oa_cost(plan, workers, n_signal)

@@ -19,6 +19,7 @@ valid      ``min(N, Me) - 1 .. max-1``  ``|N - Me| + 1`` (scipy's input swap)
 from __future__ import annotations
 
 import dataclasses
+import math
 
 import numpy as np
 
@@ -63,7 +64,7 @@ class Plan:
 
     @property
     def batch_size(self) -> int:
-        return int(np.prod(self.out_batch, dtype=np.int64))
+        return math.prod(self.out_batch)
 
     def read_range(self, axis: int) -> tuple[int, int]:
         """Signal indices [lo, hi) that the requested outputs read along convolved ``axis``

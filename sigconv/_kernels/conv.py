@@ -16,9 +16,9 @@ other boundaries).  Contract shared by the kernels of this module:
 * Only ``out`` is written; every element of it is written.
 
 The interior of each output row (windows fully inside ``x``) runs a blocked loop: a block of
-outputs is the accumulator (it stays in L1), taps are unrolled by eight so each pass over the
-block does eight multiply-adds per load/store of the accumulator, and the loop over outputs is
-contiguous for stride 1 so LLVM vectorises it.  Edge outputs take a bounds-checked scalar loop.
+outputs is the accumulator (it stays in L1), the taps of all kernel rows form one list taken
+eight at a time, so each pass over the block does eight multiply-adds per load/store of the
+accumulator, and the loop over outputs is contiguous for stride 1 so LLVM vectorises it.  Edge outputs take a bounds-checked scalar loop.
 """
 
 from __future__ import annotations
@@ -139,6 +139,63 @@ def _row_block(xrow, wrow, orow, a, b, sw, dw, ow, Kw):
         c += 1
 
 
+@jit
+def _tap(xb, wb, t, r_lo, Kw, row0, dh, first, dw):
+    """Tap ``t`` of the flattened list over kernel rows ``r_lo..`` and columns: the input row
+    slice starting at the first output's sample, and the weight."""
+    r = r_lo + t // Kw
+    c = t - (t // Kw) * Kw
+    return xb[row0 + r * dh, first + c * dw:], wb[r, c]
+
+
+@jit
+def _block_taps(xb, wb, o, cnt, r_lo, r_hi, row0, dh, first, sw, dw, Kw):
+    """``o[j] += sum over taps (r, c) of wb[r, c] * xb[row0 + r*dh, first + j*sw + c*dw]`` for
+    the kernel rows ``[r_lo, r_hi)``: the taps of all rows form one list, taken eight at a time
+    so that each pass over the accumulator ``o`` does eight multiply-adds per element (a 3×3
+    kernel is two passes, not six).  Loops run from 0 over slices that start at the window, so
+    they are contiguous for unit stride and LLVM vectorises them."""
+    ntap = (r_hi - r_lo) * Kw
+    t = 0
+    if sw == 1:
+        while t + 8 <= ntap:
+            x0, w0 = _tap(xb, wb, t, r_lo, Kw, row0, dh, first, dw)
+            x1, w1 = _tap(xb, wb, t + 1, r_lo, Kw, row0, dh, first, dw)
+            x2, w2 = _tap(xb, wb, t + 2, r_lo, Kw, row0, dh, first, dw)
+            x3, w3 = _tap(xb, wb, t + 3, r_lo, Kw, row0, dh, first, dw)
+            x4, w4 = _tap(xb, wb, t + 4, r_lo, Kw, row0, dh, first, dw)
+            x5, w5 = _tap(xb, wb, t + 5, r_lo, Kw, row0, dh, first, dw)
+            x6, w6 = _tap(xb, wb, t + 6, r_lo, Kw, row0, dh, first, dw)
+            x7, w7 = _tap(xb, wb, t + 7, r_lo, Kw, row0, dh, first, dw)
+            for j in range(cnt):
+                o[j] += ((w0 * x0[j] + w1 * x1[j]) + (w2 * x2[j] + w3 * x3[j])) + (
+                    (w4 * x4[j] + w5 * x5[j]) + (w6 * x6[j] + w7 * x7[j]))
+            t += 8
+        if t + 4 <= ntap:
+            x0, w0 = _tap(xb, wb, t, r_lo, Kw, row0, dh, first, dw)
+            x1, w1 = _tap(xb, wb, t + 1, r_lo, Kw, row0, dh, first, dw)
+            x2, w2 = _tap(xb, wb, t + 2, r_lo, Kw, row0, dh, first, dw)
+            x3, w3 = _tap(xb, wb, t + 3, r_lo, Kw, row0, dh, first, dw)
+            for j in range(cnt):
+                o[j] += (w0 * x0[j] + w1 * x1[j]) + (w2 * x2[j] + w3 * x3[j])
+            t += 4
+        if t + 2 <= ntap:
+            x0, w0 = _tap(xb, wb, t, r_lo, Kw, row0, dh, first, dw)
+            x1, w1 = _tap(xb, wb, t + 1, r_lo, Kw, row0, dh, first, dw)
+            for j in range(cnt):
+                o[j] += w0 * x0[j] + w1 * x1[j]
+            t += 2
+    while t < ntap:
+        x0, w0 = _tap(xb, wb, t, r_lo, Kw, row0, dh, first, dw)
+        if sw == 1:
+            for j in range(cnt):
+                o[j] += w0 * x0[j]
+        else:
+            for j in range(cnt):
+                o[j] += w0 * x0[j * sw]
+        t += 1
+
+
 def _conv_direct(x, w, xi, wi, out, sh, sw, dh, dw, oh, ow):
     """Strided, dilated direct correlation of ``x`` with ``w`` into ``out`` (contract in the
     module docstring); tasks are (batch row, output row, block of columns), spread over threads
@@ -162,18 +219,20 @@ def _conv_direct(x, w, xi, wi, out, sh, sw, dh, dw, oh, ow):
         r_lo, r_hi = _tap_rows(i, sh, dh, oh, H, Kh)
         a = max(j0, ilo)
         e = min(j1, ihi)
+        xb, wb = x[xi[b]], w[wi[b]]
+        row0 = i * sh + oh
+        if a < e:
+            if Kw >= 8 or r_hi - r_lo == 1:   # long rows: eight taps of one row per pass
+                for r in range(r_lo, r_hi):
+                    _row_block(xb[row0 + r * dh], wb[r], orow, a, e, sw, dw, ow, Kw)
+            else:                              # short rows: eight taps across rows per pass
+                _block_taps(xb, wb, orow[a:e], e - a, r_lo, r_hi, row0, dh, a * sw + ow, sw, dw, Kw)
         for r in range(r_lo, r_hi):
-            xrow = x[xi[b], i * sh + r * dh + oh]
-            wrow = w[wi[b], r]
-            if a < e:
-                _row_block(xrow, wrow, orow, a, e, sw, dw, ow, Kw)
-                for j in range(j0, a):
-                    orow[j] += _point(xrow, wrow, j, sw, dw, ow, W, Kw, zero)
-                for j in range(e, j1):
-                    orow[j] += _point(xrow, wrow, j, sw, dw, ow, W, Kw, zero)
-            else:
-                for j in range(j0, j1):
-                    orow[j] += _point(xrow, wrow, j, sw, dw, ow, W, Kw, zero)
+            xrow, wrow = xb[row0 + r * dh], wb[r]
+            for j in range(j0, min(a, j1)):
+                orow[j] += _point(xrow, wrow, j, sw, dw, ow, W, Kw, zero)
+            for j in range(max(e, j0), j1):
+                orow[j] += _point(xrow, wrow, j, sw, dw, ow, W, Kw, zero)
 
 
 conv_direct, conv_direct_parallel = serial_and_parallel(_conv_direct)
