@@ -114,7 +114,8 @@ def test_conv1d_input_gradient_is_full_convolution_with_flipped_kernel(rng):
 @given(length=st.integers(1, 30), k=st.integers(1, 6), stride=st.integers(1, 4), dilation=st.integers(1, 3),
        padding=st.integers(0, 4))
 def test_conv1d_output_length_property(length, k, stride, dilation, padding):
-    conv = nn.Conv1D(1, 2, k, stride=stride, padding=padding, dilation=dilation, dtype=np.float64, random_state=0)
+    conv = nn.Conv1D(1, 2, k, stride=stride, padding=padding, dilation=dilation, dtype=np.float64,
+                     random_state=0)
     x = np.linspace(-1, 1, length)[None, None, :]
     expected = (length + 2 * padding - dilation * (k - 1) - 1) // stride + 1
     if expected < 1:
@@ -207,7 +208,8 @@ ACTIVATIONS = [
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
-@pytest.mark.parametrize(("layer", "ref_fn"), ACTIVATIONS, ids=lambda a: repr(a) if isinstance(a, nn.Layer) else "")
+@pytest.mark.parametrize(("layer", "ref_fn"), ACTIVATIONS,
+                         ids=lambda a: repr(a) if isinstance(a, nn.Layer) else "")
 def test_activations_match_torch(layer, ref_fn, dtype, rng):
     x = rng.standard_normal((3, 2, 11)).astype(dtype) * 4
     x[0, 0, :3] = [0.0, 50.0, -50.0]  # the kink and saturated values
@@ -294,17 +296,18 @@ def test_optimiser_trajectory_matches_torch(name, kwargs, dtype):
         opt.zero_grad(ours)
         topt.zero_grad()
         for layer in ours:
-            for key, grad in layer.grads.items():
+            for grad in layer.grads.values():
                 grad += rng.standard_normal(grad.shape).astype(dtype)
-        for p, grad in zip(theirs, [g for layer in ours for g in layer.grads.values()]):
+        for p, grad in zip(theirs, [g for layer in ours for g in layer.grads.values()], strict=True):
             p.grad = _t(grad)
         opt.step(ours)
         topt.step()
     mine = [a for layer in ours for a in layer.params.values()]
-    for a, b in zip(mine, theirs):
+    for a, b in zip(mine, theirs, strict=True):
         assert a.dtype == dtype
         # errors of rounding accumulate over the steps: 60 steps of a few eps each
-        assert_close(a, b.detach().numpy(), dtype=dtype, scale=max(1.0, np.abs(a).max()), n_terms=60 ** 2, k=8)
+        assert_close(a, b.detach().numpy(), dtype=dtype, scale=max(1.0, np.abs(a).max()),
+                     n_terms=60 ** 2, k=8)
 
 
 def test_sgd_zero_grad_and_state_per_parameter():
@@ -340,7 +343,8 @@ def test_finite_difference_gradients_of_a_small_network(rng):
     model = nn.Sequential(
         nn.Conv1D(2, 3, 3, stride=2, padding=1, dilation=1, dtype=np.float64, random_state=0), nn.Tanh(),
         nn.AvgPool1D(2), nn.Conv1D(3, 2, 2, padding="same", dilation=2, dtype=np.float64, random_state=1),
-        nn.LeakyReLU(0.1), nn.MaxPool1D(2, 1), nn.Flatten(), nn.Linear(4, 3, dtype=np.float64, random_state=2),
+        nn.LeakyReLU(0.1), nn.MaxPool1D(2, 1), nn.Flatten(),
+        nn.Linear(4, 3, dtype=np.float64, random_state=2),
         nn.Sigmoid())
     x = rng.standard_normal((2, 2, 11))
     target = rng.standard_normal((2, 3))

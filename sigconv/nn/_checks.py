@@ -56,7 +56,8 @@ def check_grad(grad_out, expected_shape: tuple, dtype, layer: str) -> np.ndarray
         raise RuntimeError(f"{layer}.backward called before forward; run forward(x) first")
     g = as_input("grad_out", grad_out, dtype, ndim=None)
     if g.shape != tuple(expected_shape):
-        raise ValueError(f"`grad_out` must have the shape of the last forward output {tuple(expected_shape)}; "
+        raise ValueError("`grad_out` must have the shape of the last forward output "
+                         f"{tuple(expected_shape)}; "
                          f"got {g.shape}")
     return g
 
@@ -76,4 +77,5 @@ def make_rng(random_state) -> np.random.Generator:
     try:
         return np.random.default_rng(random_state)
     except (TypeError, ValueError) as e:
-        raise TypeError(f"`random_state` must be None, an int or a numpy Generator; got {random_state!r}") from e
+        raise TypeError("`random_state` must be None, an int or a numpy Generator; "
+                        f"got {random_state!r}") from e

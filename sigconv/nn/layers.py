@@ -205,7 +205,8 @@ class Conv1D(Layer):
 def _check_padding(padding, stride: int):
     if isinstance(padding, str):
         if padding not in PADDING_OPTIONS:
-            raise ValueError(f"`padding` must be a non-negative int or one of {PADDING_OPTIONS}; got {padding!r}")
+            raise ValueError(f"`padding` must be a non-negative int or one of {PADDING_OPTIONS}; "
+                             f"got {padding!r}")
         if padding == "same" and stride != 1:
             raise ValueError(f"`padding`='same' needs stride=1 (as in PyTorch); got stride={stride}; "
                              "use an integer padding instead")

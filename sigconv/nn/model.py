@@ -203,7 +203,11 @@ class Sequential:
                              f"got shape {X.shape}")
         n = X.shape[0]
         if loss_name == "cross_entropy":
-            return X, check_labels(yname, y, n)
+            probe = self.forward(X[:1], training=False)  # the class count, and early shape errors
+            if probe.ndim != 2:
+                raise ValueError(f"loss='cross_entropy' needs model outputs (batch, classes); "
+                                 f"the model gives {probe.shape} for `{xname}`[:1]")
+            return X, check_labels(yname, y, n, probe.shape[1])
         y = as_input(yname, y, X.dtype, ndim=None)
         if y.shape[:1] != (n,):
             raise ValueError(f"`{yname}` must have {n} rows like `{xname}`; got shape {y.shape}")
@@ -232,7 +236,8 @@ class Sequential:
         """Softmax probabilities ``(n, classes)`` of the model outputs."""
         out = self._outputs(X, batch_size)
         if out.ndim != 2:
-            raise ValueError(f"predict_proba needs outputs of shape (n, classes); the model gives {out.shape}")
+            raise ValueError("predict_proba needs outputs of shape (n, classes); "
+                             f"the model gives {out.shape}")
         e = np.exp(out - out.max(axis=1, keepdims=True))
         return e / e.sum(axis=1, keepdims=True)
 
@@ -288,7 +293,8 @@ class Sequential:
         for k, target in params.items():
             source = as_array(k, arrays[k], allow_complex=False)
             if source.shape != target.shape:
-                raise ValueError(f"parameter {k!r} has shape {source.shape} in the file, expected {target.shape}")
+                raise ValueError(f"parameter {k!r} has shape {source.shape} in the file, "
+                                 f"expected {target.shape}")
             target[...] = source
         loss = spec.get("loss")
         model.loss_ = loss if loss in LOSS_OPTIONS else None

@@ -21,7 +21,8 @@ def _pairs(model):
     try:
         layers = list(layers)
     except TypeError as e:
-        raise TypeError(f"`model` must be a Sequential or a list of layers; got {type(model).__name__}") from e
+        raise TypeError("`model` must be a Sequential or a list of layers; "
+                        f"got {type(model).__name__}") from e
     pairs = []
     for layer in layers:
         if not hasattr(layer, "params") or not hasattr(layer, "grads"):
