@@ -1,0 +1,188 @@
+"""Recursive filter kernels: AR recursions, EWMA, the direct weighted window, Levinson-Durbin.
+
+Contract shared by the kernels of this module (the wrappers in :mod:`sigconv.filters` ensure it):
+
+* Signals are C-contiguous 2D arrays ``(B, n)``: ``B`` independent series of ``n`` samples,
+  filtered along the last axis.  Inputs and outputs of one call share one float dtype
+  (float32 or float64) and scalars are passed in that dtype, so float32 stays float32.
+* Coefficients are finite (checked by the wrapper); signals may hold NaN/inf, which follow
+  IEEE arithmetic (a NaN reaching an AR recursion propagates to every later output).
+* Only ``out`` is written, and every element of it is written.  Nothing is allocated except
+  O(1) scalars.
+
+Each batch kernel comes as a ``(serial, parallel)`` pair compiled from one source: the
+parallel version spreads the series of a batch over threads with ``prange``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sigconv._jit import jit, prange, serial_and_parallel
+
+
+def _ar_filter_rows(e, phi, zi, out):
+    """``out[b, t] = e[b, t] + sum_i phi[i-1] * out[b, t-i]`` for ``i = 1..p``.
+
+    ``e``, ``out``: ``(B, n)``; ``phi``: ``(p,)`` with ``phi[0]`` the lag-1 coefficient;
+    ``zi``: ``(1, p)`` (shared by every row) or ``(B, p)`` holding the outputs before the first,
+    most recent first (``zi[b, 0] = y_{-1}``).  ``p`` may be 0 (``out`` is a copy of ``e``).
+
+    The steady-state loop keeps only ``phi[0] * y_{t-1}`` on the dependency chain: the
+    contribution of lags 2..p is a contiguous dot product over ``out[b, t-p : t-1]`` that
+    the CPU can compute ahead (and LLVM vectorises under the ``reassoc`` fast-math flag).
+    """
+    nrows, n = e.shape
+    p = phi.shape[0]
+    shared = zi.shape[0] == 1
+    for b in prange(nrows):
+        zrow = 0 if shared else b
+        if p == 0:
+            for t in range(n):
+                out[b, t] = e[b, t]
+            continue
+        if p == 1:
+            c = phi[0]
+            y = zi[zrow, 0]
+            for t in range(n):
+                y = e[b, t] + c * y
+                out[b, t] = y
+            continue
+        head = min(p, n)
+        for t in range(head):
+            acc = e[b, t]
+            for i in range(1, p + 1):
+                k = t - i
+                if k >= 0:
+                    acc += phi[i - 1] * out[b, k]
+                else:
+                    acc += phi[i - 1] * zi[zrow, -k - 1]
+            out[b, t] = acc
+        c1 = phi[0]
+        for t in range(p, n):
+            s = e[b, t]
+            base = t - p
+            for j in range(p - 1):
+                s += phi[p - 1 - j] * out[b, base + j]
+            out[b, t] = s + c1 * out[b, t - 1]
+
+
+ar_filter_serial, ar_filter_parallel = serial_and_parallel(_ar_filter_rows)
+
+
+def _ewma_rows(x, alpha, adjust, minp, out):
+    """Exponentially weighted mean of each row, pandas' ``ewm(...).mean()`` with ``ignore_na=False``.
+
+    ``x``, ``out``: ``(B, n)``; ``alpha`` in (0, 1] and of the dtype of ``x``; ``minp`` >= 1
+    is the number of non-NaN observations needed before an output is given (NaN before).
+
+    The recursion is pandas' own (so NaN and inf behave identically): with ``adjust`` the
+    mean is ``num_t / den_t`` where ``num`` and ``den`` are both AR(1) recursions with
+    coefficient ``1 - alpha`` (written as the weighted update of the previous mean by the
+    weights ``old_wt`` and 1); without it ``y_t = (1 - alpha) y_{t-1} + alpha x_t``.  A NaN
+    input carries the previous mean forward while the old weight keeps decaying.
+    """
+    nrows, n = x.shape
+    one = alpha - alpha + 1
+    decay = one - alpha
+    new_wt = one if adjust else alpha
+    for b in prange(nrows):
+        if n == 0:
+            continue
+        weighted = x[b, 0]
+        nobs = 1 if weighted == weighted else 0
+        out[b, 0] = weighted if nobs >= minp else np.nan
+        old_wt = one
+        for t in range(1, n):
+            cur = x[b, t]
+            is_obs = cur == cur
+            if is_obs:
+                nobs += 1
+            if weighted == weighted:
+                old_wt *= decay
+                if is_obs:
+                    if weighted != cur:
+                        weighted = (old_wt * weighted + new_wt * cur) / (old_wt + new_wt)
+                    if adjust:
+                        old_wt += new_wt
+                    else:
+                        old_wt = one
+            elif is_obs:
+                weighted = cur
+            out[b, t] = weighted if nobs >= minp else np.nan
+
+
+ewma_serial, ewma_parallel = serial_and_parallel(_ewma_rows)
+
+
+def _window_direct_rows(x, w, offset, omit, normalize, minp, need, out):
+    """Direct weighted window sums for the outputs flagged in ``need`` (others untouched).
+
+    ``out[b, t]`` combines ``x[b, t + offset - i] * w[i]`` over ``i = 0..M-1`` for the samples
+    inside the row.  A NaN sample makes the output NaN unless ``omit`` (then it is skipped);
+    fewer than ``minp`` samples used gives NaN; with ``normalize`` the sum is divided by the sum
+    of the weights used (NaN if that is 0).  ``x``, ``out``, ``need``: ``(B, n)``; ``w``
+    ``(M,)`` of the dtype of ``x``.  Used for the few windows that hold ±inf, where a
+    convolution of zero-filled data cannot give IEEE results.
+    """
+    nrows, n = x.shape
+    m = w.shape[0]
+    for b in prange(nrows):
+        for t in range(n):
+            if not need[b, t]:
+                continue
+            s = w[0] - w[0]  # zero of the dtype (w is finite)
+            ws = w[0] - w[0]
+            cnt = 0
+            bad = False
+            for i in range(m):
+                k = t + offset - i
+                if k < 0 or k >= n:
+                    continue
+                v = x[b, k]
+                if v != v:
+                    if omit:
+                        continue
+                    bad = True
+                    break
+                s += w[i] * v
+                ws += w[i]
+                cnt += 1
+            if bad or cnt < minp:
+                out[b, t] = np.nan
+            elif normalize:
+                out[b, t] = s / ws if ws != 0 else np.nan
+            else:
+                out[b, t] = s
+
+
+window_direct_serial, window_direct_parallel = serial_and_parallel(_window_direct_rows)
+
+
+@jit
+def levinson_durbin(r, phi):
+    """Solve the Yule-Walker system ``toeplitz(r[:p]) phi = r[1:p+1]`` by Levinson-Durbin.
+
+    ``r``: ``(p+1,)`` float64 autocovariances with ``r[0] > 0``; writes ``phi`` ``(p,)``.
+    Returns the final prediction-error variance.  O(p^2) time, O(1) extra memory beyond
+    ``phi`` (the update is done in place from both ends).
+    """
+    p = phi.shape[0]
+    err = r[0]
+    for k in range(p):
+        acc = r[k + 1]
+        for j in range(k):
+            acc -= phi[j] * r[k - j]
+        kappa = acc / err
+        # phi[j] <- phi[j] - kappa * phi[k-1-j], symmetric pairs updated together
+        half = k // 2
+        for j in range(half):
+            a = phi[j]
+            c = phi[k - 1 - j]
+            phi[j] = a - kappa * c
+            phi[k - 1 - j] = c - kappa * a
+        if k % 2 == 1:
+            phi[half] = phi[half] - kappa * phi[half]
+        phi[k] = kappa
+        err = err * (1.0 - kappa * kappa)
+    return err
