@@ -287,3 +287,97 @@ def pool1d_naive(x, kernel_size, stride, how):
                 out[n, c, t] = window[best]
                 index[n, c, t] = t * stride + best
     return out, index
+
+
+# ---------------------------------------------------------------------------------------------
+# feature generators (sigconv.features, API.md §5): MiniRocket and KernelFeatures oracles
+# ---------------------------------------------------------------------------------------------
+def minirocket_weights(kernel_index):
+    """The ``kernel_index``-th MiniRocket kernel: -1 everywhere, 2 at its three positions."""
+    from itertools import combinations
+
+    w = np.full(9, -1.0)
+    w[list(list(combinations(range(9), 3))[kernel_index])] = 2.0
+    return w
+
+
+def minirocket_output_naive(x, kernel_index, dilation, channels):
+    """Zero-padded 'same' correlation of ``x`` (n_channels, L) with a MiniRocket kernel at
+    ``dilation``, summed over ``channels``, with explicit multiplications (float64)."""
+    w = minirocket_weights(kernel_index)
+    L = x.shape[1]
+    pad = 4 * int(dilation)
+    out = np.zeros(L)
+    for ch in channels:
+        xp = np.concatenate([np.zeros(pad), np.asarray(x[ch], dtype=np.float64), np.zeros(pad)])
+        for j in range(9):
+            out += w[j] * xp[j * dilation:j * dilation + L]
+    return out
+
+
+def minirocket_naive(X, dilations, per_dilation, channel_starts, channel_indices, biases=None,
+                     examples=None, quantiles=None):
+    """The MiniRocket transform of ``X`` (n, n_channels, L) by loops, following the reference
+    implementation.  With ``examples`` and ``quantiles`` it returns the biases instead (the
+    quantiles of each combination's padded output on its example, by ``np.quantile``)."""
+    n, _, L = X.shape
+    fitting = biases is None
+    n_out = 84 * int(np.sum(per_dilation))
+    result = np.zeros(n_out) if fitting else np.zeros((n, n_out))
+    first = 0
+    for di, (d, nf) in enumerate(zip(dilations, per_dilation)):
+        pad = 4 * int(d)
+        for ki in range(84):
+            comb = di * 84 + ki
+            chans = channel_indices[channel_starts[comb]:channel_starts[comb + 1]]
+            if fitting:
+                C = minirocket_output_naive(X[examples[comb]], ki, d, chans)
+                result[first:first + nf] = np.quantile(C, quantiles[first:first + nf])
+            else:
+                for i in range(n):
+                    C = minirocket_output_naive(X[i], ki, d, chans)
+                    if (di + ki) % 2 == 1 and L - 2 * pad > 0:
+                        C = C[pad:L - pad]
+                    result[i, first:first + nf] = [(C > b).mean() for b in biases[first:first + nf]]
+            first += nf
+    return result
+
+
+def kernel_features_naive(X, weights, dilations, stats):
+    """KernelFeatures by loops: edge-extended 'same' correlation, then statistics; features
+    ordered channel, kernel, dilation, statistic.  ``X`` is (n, n_channels, L)."""
+    n, n_ch, L = X.shape
+    rows = []
+    for i in range(n):
+        feats = []
+        for c in range(n_ch):
+            x = X[i, c].astype(np.float64)
+            for w in weights:
+                for d in dilations:
+                    span = (len(w) - 1) * d
+                    left = span // 2
+                    y = np.array([sum(w[j] * x[min(max(t - left + j * d, 0), L - 1)] for j in range(len(w)))
+                                  for t in range(L)])
+                    for s in stats:
+                        feats.append({"mean": y.mean(), "max": y.max(), "min": y.min(), "std": y.std(),
+                                      "ppv": (y > 0).mean()}[s])
+        rows.append(feats)
+    return np.array(rows)
+
+
+def minirocket_dilations_published(input_length, num_features, max_dilations_per_kernel):
+    """``_fit_dilations`` of the published MiniRocket code (valid for ``input_length >= 9``)."""
+    per_kernel = num_features // 84
+    true_max = min(per_kernel, max_dilations_per_kernel)
+    multiplier = per_kernel / true_max
+    max_exponent = np.log2((input_length - 1) / (9 - 1))
+    dilations, counts = np.unique(np.logspace(0, max_exponent, true_max, base=2).astype(np.int32),
+                                  return_counts=True)
+    counts = (counts * multiplier).astype(np.int32)
+    remainder = per_kernel - np.sum(counts)
+    i = 0
+    while remainder > 0:
+        counts[i] += 1
+        remainder -= 1
+        i = (i + 1) % len(counts)
+    return dilations, counts

@@ -1,0 +1,150 @@
+"""MiniRocket kernels (Dempster, Schmidt & Webb, KDD 2021), Numba only.
+
+The 84 MiniRocket kernels have length 9, weight -1 at six positions and 2 at three (the
+``combinations(range(9), 3)`` of :data:`INDICES`).  Writing ``w = -1 + 3 * [j in {i0,i1,i2}]``,
+the dilated correlation of a series ``x`` with such a kernel is
+
+    C = A + G[i0] + G[i1] + G[i2],    A = -sum_j x(t + (j-4) d),   G[j] = 3 x(t + (j-4) d),
+
+where ``x`` is zero outside the series ("same" padding).  ``A`` and the nine shifted rows of
+``G = x + x + x`` are computed once per dilation and shared by all 84 kernels, so the transform
+adds and compares but never multiplies.  For multivariate input a kernel/dilation combination
+sums ``C`` over its own subset of channels.
+
+Contract shared by every kernel here (the wrapper in :mod:`sigconv.features` guarantees it):
+
+* ``X`` is a C-contiguous float32 or float64 array ``(n_samples, n_channels, n_timepoints)``
+  of finite values; ``biases`` and ``out`` have the same dtype as ``X``.
+* ``dilations``, ``features_per_dilation`` (int64, one per dilation), ``channel_starts``
+  (int64, ``n_combinations + 1`` offsets into ``channel_indices``) and ``channel_indices``
+  (int64, valid channel numbers, no repeats within a combination) describe the fitted
+  transform; combination ``c = dilation_index * 84 + kernel_index``.
+* ``dilations[i] * 8 < n_timepoints`` unless the only dilation is 1.
+* Feature ``f`` of combination ``c`` lies at ``offset(c) + f`` where offsets run over
+  dilations, then kernels, then that dilation's features.
+
+No kernel allocates a user-visible array: outputs are written into ``out``/``biases``.
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+import numpy as np
+
+from sigconv._jit import jit, prange, serial_and_parallel
+
+#: positions of the three weights equal to 2 in each of the 84 kernels
+INDICES = np.array(list(combinations(range(9), 3)), dtype=np.int64)
+
+
+@jit
+def _shift_rows(x, channels, dilation, A, G):
+    """Fill ``A[k] = -sum_j x[ch](t+(j-4)d)`` and ``G[j, k] = 3 x[ch](t+(j-4)d)`` (zero outside)
+    for the ``k``-th channel ``ch = channels[k]`` of one sample ``x`` (n_channels, L)."""
+    L = x.shape[1]
+    for k in range(channels.shape[0]):
+        xc = x[channels[k]]
+        for t in range(L):
+            A[k, t] = -xc[t]
+        for j in range(9):
+            s = (j - 4) * dilation
+            lo = min(L, max(0, -s))        # clamped: a shift may exceed the series
+            hi = max(lo, min(L, L - s))
+            g = G[j, k]
+            for t in range(lo):
+                g[t] = 0
+            for t in range(hi, L):
+                g[t] = 0
+            for t in range(lo, hi):
+                v = xc[t + s]
+                g[t] = v + v + v
+                if j != 4:
+                    A[k, t] -= v
+
+
+@jit
+def _combine(A, G, rows, i0, i1, i2, C):
+    """``C = sum over k in rows of (A[k] + G[i0, k] + G[i1, k] + G[i2, k])``."""
+    L = C.shape[0]
+    k = rows[0]
+    for t in range(L):
+        C[t] = A[k, t] + G[i0, k, t] + G[i1, k, t] + G[i2, k, t]
+    for r in range(1, rows.shape[0]):
+        k = rows[r]
+        for t in range(L):
+            C[t] += A[k, t] + G[i0, k, t] + G[i1, k, t] + G[i2, k, t]
+
+
+@jit
+def _ppv(C, lo, hi, bias):
+    """Proportion of ``C[lo:hi]`` strictly greater than ``bias``."""
+    count = 0
+    for t in range(lo, hi):
+        count += C[t] > bias
+    return count / (hi - lo)
+
+
+@jit
+def fit_outputs(X, examples, dilation, combination0, channel_starts, channel_indices, indices, C):
+    """Write ``C[k]``: the full ("same"-padded) output of kernel ``k`` at ``dilation`` on
+    training sample ``examples[combination0 + k]``, summed over that combination's channels.
+    ``C`` is ``(84, n_timepoints)`` in ``X``'s dtype; the biases are its quantiles."""
+    L = X.shape[2]
+    for ki in range(indices.shape[0]):
+        comb = combination0 + ki
+        start = channel_starts[comb]
+        n_sel = channel_starts[comb + 1] - start
+        A = np.empty((n_sel, L), dtype=X.dtype)
+        G = np.empty((9, n_sel, L), dtype=X.dtype)
+        _shift_rows(X[examples[comb]], channel_indices[start:start + n_sel], dilation, A, G)
+        _combine(A, G, np.arange(n_sel), indices[ki, 0], indices[ki, 1], indices[ki, 2], C[ki])
+
+
+@jit
+def _transform_one(x, dilations, features_per_dilation, channel_starts, channel_indices, biases,
+                   indices, all_channels, A, G, C, out):
+    """Write ``out[f]``: the PPV of one sample ``x`` (n_channels, L) for every feature ``f``,
+    using the scratch arrays ``A`` (n_channels, L), ``G`` (9, n_channels, L) and ``C`` (L,).
+    Kernels alternate between the padded output and its unpadded middle (unpadded when
+    ``dilation_index + kernel_index`` is odd), as the reference implementation does; when no
+    unpadded output exists (series shorter than 9) the padded output is used."""
+    L = x.shape[1]
+    n_kernels = indices.shape[0]
+    first = 0
+    for di in range(dilations.shape[0]):
+        d = dilations[di]
+        padding = 4 * d
+        _shift_rows(x, all_channels, d, A, G)
+        nf = features_per_dilation[di]
+        for ki in range(n_kernels):
+            comb = di * n_kernels + ki
+            start = channel_starts[comb]
+            n_sel = channel_starts[comb + 1] - start
+            _combine(A, G, channel_indices[start:start + n_sel], indices[ki, 0], indices[ki, 1],
+                     indices[ki, 2], C)
+            lo = 0
+            hi = L
+            if (di + ki) % 2 == 1 and L - 2 * padding > 0:
+                lo = padding
+                hi = L - padding
+            for f in range(nf):
+                out[first + f] = _ppv(C, lo, hi, biases[first + f])
+            first += nf
+
+
+def _transform_impl(X, dilations, features_per_dilation, channel_starts, channel_indices, biases,
+                    indices, out):
+    """Write ``out[i, f]``: the PPV of sample ``i`` for feature ``f`` (parallel over samples)."""
+    n_channels = X.shape[1]
+    L = X.shape[2]
+    all_channels = np.arange(n_channels)
+    for i in prange(X.shape[0]):
+        A = np.empty((n_channels, L), dtype=X.dtype)
+        G = np.empty((9, n_channels, L), dtype=X.dtype)
+        C = np.empty(L, dtype=X.dtype)
+        _transform_one(X[i], dilations, features_per_dilation, channel_starts, channel_indices, biases,
+                       indices, all_channels, A, G, C, out[i])
+
+
+transform_serial, transform_parallel = serial_and_parallel(_transform_impl)
