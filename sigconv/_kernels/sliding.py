@@ -1,0 +1,322 @@
+"""Sliding-window kernels for template matching: window sums, score assembly, peak suppression.
+
+Numba only; inputs are trusted (the wrappers in :mod:`sigconv.match` validate, centre and
+allocate).  Every kernel is compiled as a ``(serial, parallel)`` pair from one source.
+
+Precision plan (why the sums look the way they do)
+---------------------------------------------------
+Window sums are running sums, O(N) whatever the window, accumulated in float64 whatever the
+input dtype.  A running sum drifts by one rounding per step, so each kernel restarts it with a
+direct sum every ``block`` outputs ("anchoring"); the error of any window sum is then bounded by
+about ``(m + block) * eps64`` times the magnitudes that entered it, independent of the length of
+the signal.  The caller centres the data (subtracts a per-batch centre) first, so that a DC
+offset does not inflate those magnitudes.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sigconv._jit import prange, serial_and_parallel
+
+
+def _first_pass(src, m, block, s1, s2):
+    """Window sums of ``src`` and ``src**2`` along the last axis.
+
+    src : (R, n) float32 or float64, C-contiguous, finite.
+    m : window length, 1 <= m <= n.   block : outputs per anchored run (>= 1).
+    s1, s2 : (R, n - m + 1) float64, written entirely: ``s1[r, i] = sum(src[r, i:i+m])`` and
+    ``s2[r, i] = sum(src[r, i:i+m] ** 2)``, accumulated in float64.
+    """
+    rows = src.shape[0]
+    n_out = s1.shape[1]
+    n_blocks = (n_out + block - 1) // block
+    for task in prange(rows * n_blocks):
+        r = task // n_blocks
+        i0 = (task % n_blocks) * block
+        i1 = min(i0 + block, n_out)
+        a = 0.0
+        b = 0.0
+        for j in range(i0, i0 + m):
+            v = np.float64(src[r, j])
+            a += v
+            b += v * v
+        s1[r, i0] = a
+        s2[r, i0] = b
+        for i in range(i0 + 1, i1):
+            vo = np.float64(src[r, i - 1])
+            vn = np.float64(src[r, i + m - 1])
+            a += vn - vo
+            b += (vn - vo) * (vn + vo)
+            s1[r, i] = a
+            s2[r, i] = b
+
+
+first_pass_serial, first_pass_parallel = serial_and_parallel(_first_pass)
+
+
+def _middle_pass(src, m, block, chunk, out):
+    """Window sums of ``src`` along its middle axis.
+
+    src : (O, n, I) float64, C-contiguous.  m : window length, 1 <= m <= n.
+    block : outputs per anchored run.  chunk : inner columns per task.
+    out : (O, n - m + 1, I) float64, written entirely: ``out[o, i, c] = sum(src[o, i:i+m, c])``.
+    """
+    n_outer = src.shape[0]
+    inner = src.shape[2]
+    n_out = out.shape[1]
+    n_blocks = (n_out + block - 1) // block
+    n_chunks = (inner + chunk - 1) // chunk
+    for task in prange(n_outer * n_blocks * n_chunks):
+        o = task // (n_blocks * n_chunks)
+        rest = task % (n_blocks * n_chunks)
+        i0 = (rest // n_chunks) * block
+        i1 = min(i0 + block, n_out)
+        c0 = (rest % n_chunks) * chunk
+        c1 = min(c0 + chunk, inner)
+        acc = np.zeros(c1 - c0)
+        for j in range(i0, i0 + m):
+            for c in range(c0, c1):
+                acc[c - c0] += src[o, j, c]
+        for c in range(c0, c1):
+            out[o, i0, c] = acc[c - c0]
+        for i in range(i0 + 1, i1):
+            for c in range(c0, c1):
+                acc[c - c0] += src[o, i + m - 1, c] - src[o, i - 1, c]
+                out[o, i, c] = acc[c - c0]
+
+
+middle_pass_serial, middle_pass_parallel = serial_and_parallel(_middle_pass)
+
+
+def _centre(x, centre, out):
+    """Centre each batch row and zero its non-finite samples.
+
+    x : (B, S) float32 or float64.  centre : (B,) same dtype as ``x``.
+    out : (B, S) same dtype, written entirely: ``x - centre[b]`` where ``x`` is finite, else 0.
+    Returns the number of non-finite samples of ``x``.
+    """
+    n_bad = 0
+    for b in prange(x.shape[0]):
+        cb = centre[b]
+        for j in range(x.shape[1]):
+            v = x[b, j]
+            if np.isfinite(v):
+                out[b, j] = v - cb
+            else:
+                out[b, j] = 0
+                n_bad += 1
+    return n_bad
+
+
+centre_serial, centre_parallel = serial_and_parallel(_centre)
+
+
+def _finite_mean(x, out):
+    """Mean of the finite samples of each row.
+
+    x : (B, S) float32 or float64.  out : (B,) float64, written entirely (0 for a row with no
+    finite sample).  Accumulates in float64.
+    """
+    for b in prange(x.shape[0]):
+        acc = 0.0
+        count = 0
+        for j in range(x.shape[1]):
+            v = np.float64(x[b, j])
+            if np.isfinite(v):
+                acc += v
+                count += 1
+        out[b] = acc / count if count > 0 else 0.0
+
+
+finite_mean_serial, finite_mean_parallel = serial_and_parallel(_finite_mean)
+
+
+# score codes shared with sigconv.match
+ZNCC = 0
+NCC = 1
+CCORR = 2
+SQDIFF = 3
+ZDIST = 4
+
+
+def _combine(code, num, s1, s2, bad, m, t2, tol, floor, out):
+    """Assemble scores from the sliding correlation and the window sums.
+
+    code : score code (ZNCC, NCC, CCORR, SQDIFF, ZDIST above).
+    num : (P,) float32/float64, the sliding correlation of the centred signal with the template
+        as prepared by the caller (zero-mean template for ZNCC/ZDIST, the template for NCC and
+        CCORR, template minus the centre for SQDIFF).
+    s1, s2 : (P,) float64 window sums of the centred signal and of its square.
+    bad : (P,) float64 count of non-finite samples per window, or a length-0 array (none).
+    m : samples per window.  t2 : the template's sum of squares as the score needs it.
+    tol : relative tolerance below which a window counts as constant (ZNCC/ZDIST) or zero.
+    floor : absolute floor of a window's sum of squares below which NCC scores 0.
+    out : (P,) float32/float64, written entirely.
+    """
+    has_bad = bad.shape[0] > 0
+    inv_m = 1.0 / m
+    for p in prange(num.shape[0]):
+        if has_bad and bad[p] > 0.5:
+            out[p] = np.inf if code == ZDIST else np.nan
+            continue
+        a = np.float64(num[p])
+        if code == ZNCC or code == ZDIST:
+            var_m = s2[p] - s1[p] * s1[p] * inv_m
+            if var_m <= tol * s2[p] or var_m <= 0.0:
+                r = 0.0
+                constant = True
+            else:
+                r = a / np.sqrt(var_m * t2)
+                r = min(1.0, max(-1.0, r))
+                constant = False
+            if code == ZNCC:
+                out[p] = r
+            elif constant:
+                out[p] = np.sqrt(np.float64(m))
+            else:
+                out[p] = np.sqrt(max(2.0 * m * (1.0 - r), 0.0))
+        elif code == NCC:
+            if s2[p] <= floor:
+                out[p] = 0.0
+            else:
+                r = a / np.sqrt(s2[p] * t2)
+                out[p] = min(1.0, max(-1.0, r))
+        elif code == CCORR:
+            out[p] = a
+        else:
+            out[p] = max(s2[p] - 2.0 * a + t2, 0.0)
+
+
+combine_serial, combine_parallel = serial_and_parallel(_combine)
+
+
+def _sliding_max_rows(src, d, out):
+    """Maximum over ``[i - d, i + d]`` (clipped to the row) along the last axis.
+
+    src : (R, n) float64, no NaN.  d >= 0.  out : (R, n) float64, written entirely.
+    Van Herk / Gil-Werman: three passes, O(n) whatever ``d``.
+    """
+    n = src.shape[1]
+    w = 2 * d + 1
+    for r in prange(src.shape[0]):
+        g = np.empty(n + 2 * d)  # prefix maxima within blocks of w, over the -inf padded row
+        h = np.empty(n + 2 * d)  # suffix maxima within blocks of w
+        total = n + 2 * d
+        for k in range(total):
+            j = k - d
+            v = src[r, j] if 0 <= j < n else -np.inf
+            if k % w == 0:
+                g[k] = v
+            else:
+                g[k] = max(g[k - 1], v)
+        for k in range(total - 1, -1, -1):
+            j = k - d
+            v = src[r, j] if 0 <= j < n else -np.inf
+            if k == total - 1 or (k + 1) % w == 0:
+                h[k] = v
+            else:
+                h[k] = max(h[k + 1], v)
+        for i in range(n):
+            # window [i, i + 2d] in padded coordinates
+            out[r, i] = max(h[i], g[i + 2 * d])
+
+
+sliding_max_rows_serial, sliding_max_rows_parallel = serial_and_parallel(_sliding_max_rows)
+
+
+def _sliding_max_cols(src, d, out):
+    """Maximum over rows ``[i - d, i + d]`` (clipped) of a 2D array: ``out[i, c]``.
+
+    src : (n, C) float64, no NaN.  out : (n, C) float64, written entirely.  O(n * d) per
+    column but vectorised along the contiguous axis; the caller uses it after the row pass.
+    """
+    n = src.shape[0]
+    cols = src.shape[1]
+    chunk = 256
+    n_chunks = (cols + chunk - 1) // chunk
+    for t in prange(n_chunks):
+        c0 = t * chunk
+        c1 = min(c0 + chunk, cols)
+        w = 2 * d + 1
+        total = n + 2 * d
+        g = np.empty((total, c1 - c0))
+        h = np.empty((total, c1 - c0))
+        for k in range(total):
+            j = k - d
+            for c in range(c0, c1):
+                v = src[j, c] if 0 <= j < n else -np.inf
+                if k % w == 0:
+                    g[k, c - c0] = v
+                else:
+                    g[k, c - c0] = max(g[k - 1, c - c0], v)
+        for k in range(total - 1, -1, -1):
+            j = k - d
+            for c in range(c0, c1):
+                v = src[j, c] if 0 <= j < n else -np.inf
+                if k == total - 1 or (k + 1) % w == 0:
+                    h[k, c - c0] = v
+                else:
+                    h[k, c - c0] = max(h[k + 1, c - c0], v)
+        for i in range(n):
+            for c in range(c0, c1):
+                out[i, c] = max(h[i, c - c0], g[i + 2 * d, c - c0])
+
+
+sliding_max_cols_serial, sliding_max_cols_parallel = serial_and_parallel(_sliding_max_cols)
+
+
+def greedy_suppress(rows, cols, spacing, max_peaks, shape_r, shape_c, keep):
+    """Greedy non-maximum suppression of candidates already sorted best first.
+
+    rows, cols : (k,) int64 candidate coordinates, best first.  spacing : int >= 1; a candidate
+    is dropped when an accepted one lies at Chebyshev distance ``< spacing``.  max_peaks : stop
+    after this many accepted (<= 0: no limit).  shape_r, shape_c : the array's shape.
+    keep : (k,) bool, written entirely.  Returns the number accepted.  Uses a grid of cells of
+    side ``spacing`` (accepted peaks are ``spacing`` apart, so each cell holds few), O(k).
+    """
+    k = rows.shape[0]
+    cell = max(spacing, 1)
+    gr = (shape_r + cell - 1) // cell
+    gc = (shape_c + cell - 1) // cell
+    head = np.full(gr * gc, -1, dtype=np.int64)
+    nxt = np.full(k, -1, dtype=np.int64)
+    accepted = 0
+    for i in range(k):
+        keep[i] = False
+    for i in range(k):
+        if max_peaks > 0 and accepted >= max_peaks:
+            break
+        r = rows[i]
+        c = cols[i]
+        cr = r // cell
+        cc = c // cell
+        ok = True
+        for dr in range(-1, 2):
+            for dc in range(-1, 2):
+                qr = cr + dr
+                qc = cc + dc
+                if qr < 0 or qc < 0 or qr >= gr or qc >= gc:
+                    continue
+                j = head[qr * gc + qc]
+                while j >= 0:
+                    if abs(rows[j] - r) < spacing and abs(cols[j] - c) < spacing:
+                        ok = False
+                        break
+                    j = nxt[j]
+                if not ok:
+                    break
+            if not ok:
+                break
+        if ok:
+            keep[i] = True
+            accepted += 1
+            slot = cr * gc + cc
+            nxt[i] = head[slot]
+            head[slot] = i
+    return accepted
+
+
+from sigconv._jit import jit as _jit  # noqa: E402
+
+greedy_suppress = _jit(greedy_suppress)
