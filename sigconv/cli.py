@@ -1,0 +1,106 @@
+"""The ``sigconv`` command: ``demo``, ``match`` and ``bench`` (API.md §7).
+
+    sigconv demo [--out DIR]
+    sigconv match TEMPLATE SIGNAL [--threshold T] [--min-distance D] [--max-matches K] [--score S]
+    sigconv bench [--quick] [--only NAME ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def _demo(args) -> int:
+    from sigconv.demo import run_demo
+
+    run_demo(Path(args.out))
+    return 0
+
+
+def _format_position(pos, rate) -> str:
+    if rate is not None and len(pos) == 1:
+        return f"{pos[0] / rate:.3f} s (sample {pos[0]})"
+    if len(pos) == 2:
+        return f"row {pos[0]}, column {pos[1]}"
+    return "sample " + ", ".join(str(p) for p in pos)
+
+
+def _match(args) -> int:
+    from sigconv.match import load_signal, locate
+
+    try:
+        template, t_rate = load_signal(args.template)
+        signal, s_rate = load_signal(args.signal)
+    except (OSError, ValueError) as e:
+        print(f"sigconv match: {e}", file=sys.stderr)
+        return 2
+    if template.ndim != signal.ndim:
+        print(f"sigconv match: TEMPLATE is {template.ndim}D but SIGNAL is {signal.ndim}D; "
+              "give two sound/1D files or two images", file=sys.stderr)
+        return 2
+    if t_rate is not None and s_rate is not None and t_rate != s_rate:
+        print(f"sigconv match: sample rates differ (TEMPLATE {t_rate} Hz, SIGNAL {s_rate} Hz)",
+              file=sys.stderr)
+        return 2
+    try:
+        peaks = locate(signal, template, threshold=args.threshold, min_distance=args.min_distance,
+                       max_matches=args.max_matches, score=args.score)
+    except (ValueError, TypeError) as e:
+        print(f"sigconv match: {e}", file=sys.stderr)
+        return 2
+    print(f"{len(peaks.scores)} match(es) of {args.template} in {args.signal} "
+          f"(score={args.score}, threshold={args.threshold}):")
+    for pos, score in zip(peaks.positions, peaks.scores):
+        print(f"  {_format_position(tuple(int(p) for p in pos), s_rate)}  score {score:.4f}")
+    return 0
+
+
+def _bench(args) -> int:
+    root = Path(__file__).resolve().parents[1]
+    if (root / "benchmarks" / "__main__.py").exists() and str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+    try:
+        from benchmarks.__main__ import main as bench_main
+    except ImportError:
+        print("sigconv bench: the benchmarks/ folder is not available (it ships with the source "
+              "checkout, not the wheel); run it from a clone of the repository", file=sys.stderr)
+        return 2
+    argv = (["--quick"] if args.quick else []) + (["--only", *args.only] if args.only else [])
+    return bench_main(argv)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sigconv", description="Convolution as a signal operation.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser("demo", help="run the offline showcase, write plots and a report")
+    demo.add_argument("--out", default="sigconv-demo", help="output folder (default: %(default)s)")
+    demo.set_defaults(func=_demo)
+
+    match = sub.add_parser("match", help="find TEMPLATE in SIGNAL (WAV, NPY, CSV, PNG, JPEG)")
+    match.add_argument("template")
+    match.add_argument("signal")
+    match.add_argument("--threshold", type=float, default=0.8,
+                       help="score a match must exceed (an upper bound for sqdiff/zdist)")
+    match.add_argument("--min-distance", type=int, default=None,
+                       help="samples between matches (default: the template's size)")
+    match.add_argument("--max-matches", type=int, default=None)
+    match.add_argument("--score", default="zncc", choices=("zncc", "ncc", "ccorr", "sqdiff", "zdist"))
+    match.set_defaults(func=_match)
+
+    bench = sub.add_parser("bench", help="time sigconv against the installed peers")
+    bench.add_argument("--quick", action="store_true", help="small grid (under 3 minutes)")
+    bench.add_argument("--only", nargs="*", default=None, help="benchmark modules, e.g. bench_convolve")
+    bench.set_defaults(func=_bench)
+    return parser
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
