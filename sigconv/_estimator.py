@@ -110,6 +110,14 @@ def check_fitted(est, attribute: str) -> None:
                              "training data before using it.")
 
 
+def _check_layout(est, ndim) -> None:
+    """Raise unless a 2D/3D ``ndim`` matches the layout ``est`` was fitted on."""
+    fitted_ndim = 3 if est._fitted_3d else 2
+    if ndim in (2, 3) and ndim != fitted_ndim:
+        raise ValueError(f"`X` has {ndim} dimensions but {type(est).__name__} was fitted on "
+                         f"{fitted_ndim}D input; pass the same layout to fit and transform")
+
+
 def validate_series(est, X, *, reset: bool) -> np.ndarray:
     """``X`` as a C-contiguous float32/float64 array ``(n_samples, n_channels, n_timepoints)``.
 
@@ -121,14 +129,8 @@ def validate_series(est, X, *, reset: bool) -> np.ndarray:
     """
     if not reset:
         check_fitted(est, "n_timepoints_")
-        try:
-            ndim = np.ndim(X)
-        except ValueError as e:
-            raise ValueError(f"`X` could not be converted to an array (is it ragged?): {e}") from e
-        fitted_ndim = 3 if est._fitted_3d else 2
-        if ndim in (2, 3) and ndim != fitted_ndim:
-            raise ValueError(f"`X` has {ndim} dimensions but {type(est).__name__} was fitted on "
-                             f"{fitted_ndim}D input; pass the same layout to fit and transform")
+        _check_layout(est, getattr(X, "ndim", None))   # arrays and DataFrames: before the
+        # n_features check of scikit-learn, whose message would count channels as features
     if HAVE_SKLEARN:
         arr = _sk_validate_data(est, X, reset=reset, allow_nd=True, dtype=[np.float64, np.float32])
     else:
@@ -138,6 +140,8 @@ def validate_series(est, X, *, reset: bool) -> np.ndarray:
                          f"n_timepoints); got {arr.ndim} dimensions, shape {arr.shape}")
     if arr.ndim == 3 and arr.shape[2] < 1:
         raise ValueError(f"`X` must hold at least one time point; got shape {arr.shape}")
+    if not reset:
+        _check_layout(est, arr.ndim)
     series = np.ascontiguousarray(arr[:, None, :] if arr.ndim == 2 else arr)
     if reset:
         est._fitted_3d = arr.ndim == 3

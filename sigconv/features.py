@@ -31,7 +31,7 @@ from sigconv._jit import resolve_workers, threads
 from sigconv._kernels import rocket as _rocket
 from sigconv._validate import as_float_array, check_int
 
-__all__ = ["CNNFeatures", "KernelFeatures", "MiniRocket"]
+__all__ = ["CNNFeatures", "KernelFeatures", "MiniRocket", "default_kernels"]
 
 #: statistics KernelFeatures can compute per kernel output
 STAT_OPTIONS = ("mean", "max", "min", "ppv", "std")
@@ -97,7 +97,7 @@ def _kernel_bank(kernels) -> tuple[list[str], list[np.ndarray]]:
     if not items:
         raise ValueError("`kernels` must hold at least one kernel; got an empty collection")
     weights = []
-    for name, item in zip(names, items):
+    for name, item in zip(names, items, strict=True):
         w = as_float_array(f"kernels[{name!r}]", item, dtype=np.float64)
         if w.ndim != 1:
             raise ValueError(f"`kernels[{name!r}]` must be 1D; got shape {w.shape}")
@@ -183,6 +183,8 @@ class KernelFeatures(*BASES):
     Attributes
     ----------
     kernel_names_ : list of str
+    weights_ : list of ndarray
+        The float64 weights of each kernel (undilated).
     n_channels_, n_timepoints_ : int
         Shape of the series seen in ``fit``.
     n_features_in_ : int
@@ -213,11 +215,12 @@ class KernelFeatures(*BASES):
 
     def fit(self, X: ArrayLike, y=None) -> KernelFeatures:
         """Check the options and record the input shape (the bank has nothing to learn)."""
-        names, self._weights = _kernel_bank(self.kernels)
+        names, weights = _kernel_bank(self.kernels)
         stats = _stats_option(self.stats)
         dilations = _dilations_option(self.dilations)
         series = validate_series(self, X, reset=True)
         self.kernel_names_ = names
+        self.weights_ = weights
         self.n_features_out_ = series.shape[1] * len(names) * len(dilations) * len(stats)
         return self
 
@@ -228,7 +231,7 @@ class KernelFeatures(*BASES):
         stats = _stats_option(self.stats)
         dilations = _dilations_option(self.dilations)
         blocks = []
-        for w in self._weights:
+        for w in self.weights_:
             wd = w.astype(series.dtype)
             per_d = [_summarise(_edge_correlate(series, wd, d), stats) for d in dilations]
             blocks.append(np.stack(per_d, axis=2))          # (n, C, D, S)
@@ -344,7 +347,7 @@ class MiniRocket(*BASES):
         biases = np.empty(n_out, dtype=series.dtype)
         outputs = np.empty((_mr.N_KERNELS, length), dtype=series.dtype)
         first = 0
-        for di, (dilation, nf) in enumerate(zip(dilations, per_dilation)):
+        for di, (dilation, nf) in enumerate(zip(dilations, per_dilation, strict=True)):
             _rocket.fit_outputs(series, examples, dilation, di * _mr.N_KERNELS, starts, channel_indices,
                                 _rocket.INDICES, outputs)
             block = slice(first, first + _mr.N_KERNELS * nf)
@@ -388,3 +391,116 @@ class MiniRocket(*BASES):
         """Names ``minirocket0 ... minirocket{n_features_out_ - 1}`` (scikit-learn's prefix style)."""
         check_fitted(self, "n_features_out_")
         return _feature_names(self, [f"minirocket{i}" for i in range(self.n_features_out_)], input_features)
+
+
+# ================================================================================= CNNFeatures
+class CNNFeatures(*BASES):
+    """The activations of one layer of a trained :mod:`sigconv.nn` model, as features.
+
+    ``fit`` takes a snapshot (a deep copy, ``model_``) of ``model`` and records the input
+    shape; it does not train.  ``transform`` runs the snapshot in inference mode
+    (``training=False``: dropout off) up to and including ``layer`` and flattens that layer's
+    output to ``(n_samples, n_features)``.  Train the model first (``model.fit``), then fit
+    this transformer; refit it if the model is trained further.
+
+    Parameters
+    ----------
+    model : sigconv.nn.Sequential
+        The trained network.  Its first layer sees ``(n_samples, n_channels, n_timepoints)``;
+        2D input ``(n_samples, n_timepoints)`` is given one channel.
+    layer : int, default -2
+        Index into ``model.layers`` (negative counts from the end) of the layer whose output
+        is returned; the default is the input of the last layer, e.g. the pooled
+        convolutional features in front of a final ``Linear`` classifier.
+    batch_size : int, default 256
+        Samples per forward pass (bounds the memory of the convolution buffers).
+
+    Attributes
+    ----------
+    model_ : sigconv.nn.Sequential
+        The snapshot used by ``transform``.
+    layer_ : int
+        ``layer`` as a non-negative index.
+    n_channels_, n_timepoints_, n_features_in_, n_features_out_ : int
+
+    Notes
+    -----
+    Features come in the input's float dtype (float32 input gives float32 features); the
+    network itself computes in the dtype its layers were built with.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sigconv.nn import Conv1D, GlobalMaxPool1D, Linear, ReLU, Sequential
+    >>> from sigconv.features import CNNFeatures
+    >>> model = Sequential(Conv1D(1, 4, 5, padding="same", random_state=0), ReLU(),
+    ...                    GlobalMaxPool1D(), Linear(4, 2, random_state=0))
+    >>> X = np.random.default_rng(0).normal(size=(6, 40)).astype(np.float32)
+    >>> CNNFeatures(model).fit_transform(X).shape          # GlobalMaxPool1D output
+    (6, 4)
+    >>> CNNFeatures(model, layer=1).fit_transform(X).shape  # ReLU output, flattened
+    (6, 160)
+    """
+
+    def __init__(self, model: Any, *, layer: int = -2, batch_size: int = 256):
+        self.model = model
+        self.layer = layer
+        self.batch_size = batch_size
+
+    def __sklearn_tags__(self):
+        return transformer_tags(super().__sklearn_tags__())
+
+    def _check_model(self) -> tuple[int, int]:
+        from sigconv.nn import Sequential
+
+        if not isinstance(self.model, Sequential):
+            raise TypeError(f"`model` must be a sigconv.nn.Sequential; got {type(self.model).__name__}")
+        n_layers = len(self.model.layers)
+        if n_layers == 0:
+            raise ValueError("`model` has no layers")
+        layer = check_int("layer", self.layer)
+        if not -n_layers <= layer < n_layers:
+            raise ValueError(f"`layer` must be an index into the model's {n_layers} layers "
+                             f"(-{n_layers} to {n_layers - 1}); got {layer}")
+        batch_size = check_int("batch_size", self.batch_size, minimum=1)
+        return layer % n_layers, batch_size
+
+    def _activations(self, series: np.ndarray, batch_size: int) -> np.ndarray:
+        layers = self.model_.layers[:self.layer_ + 1]
+        parts = []
+        for start in range(0, series.shape[0], batch_size):
+            a = series[start:start + batch_size]
+            for lay in layers:
+                a = lay.forward(a, training=False)
+            parts.append(np.asarray(a).reshape(a.shape[0], -1))
+        return np.concatenate(parts, axis=0)
+
+    def fit(self, X: ArrayLike, y=None) -> CNNFeatures:
+        """Snapshot the model, check that it accepts ``X`` and count the features."""
+        import copy
+
+        layer, batch_size = self._check_model()
+        series = validate_series(self, X, reset=True)
+        self.model_ = copy.deepcopy(self.model)
+        self.layer_ = layer
+        try:
+            probe = self._activations(series[:1], batch_size)
+        except ValueError as e:
+            raise ValueError(f"`model` cannot take `X` of shape {series.shape[1:]} (channels, time "
+                             f"points) per sample (n_features = {series.shape[2]}): {e}") from e
+        self.n_features_out_ = probe.shape[1]
+        return self
+
+    def transform(self, X: ArrayLike) -> np.ndarray:
+        """Activations ``(n_samples, n_features_out_)`` of layer ``layer_``, in ``X``'s float dtype."""
+        check_fitted(self, "model_")
+        series = validate_series(self, X, reset=False)
+        _, batch_size = self._check_model()
+        out = self._activations(series, batch_size)
+        return np.ascontiguousarray(out, dtype=series.dtype)
+
+    def get_feature_names_out(self, input_features=None) -> np.ndarray:
+        """Names ``layer{layer_}_{j}`` (``j``: flattened channel-major position)."""
+        check_fitted(self, "n_features_out_")
+        return _feature_names(self, [f"layer{self.layer_}_{j}" for j in range(self.n_features_out_)],
+                              input_features)

@@ -325,7 +325,7 @@ def minirocket_naive(X, dilations, per_dilation, channel_starts, channel_indices
     n_out = 84 * int(np.sum(per_dilation))
     result = np.zeros(n_out) if fitting else np.zeros((n, n_out))
     first = 0
-    for di, (d, nf) in enumerate(zip(dilations, per_dilation)):
+    for di, (d, nf) in enumerate(zip(dilations, per_dilation, strict=True)):
         pad = 4 * int(d)
         for ki in range(84):
             comb = di * 84 + ki

@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sigconv import _minirocket as _mr
-from sigconv.features import KernelFeatures, MiniRocket
+from sigconv.features import CNNFeatures, KernelFeatures, MiniRocket, default_kernels
 from tests.conftest import assert_close
 from tests.reference import (
     kernel_features_naive,
@@ -151,7 +151,8 @@ def test_minirocket_dataframe_and_2d_vs_3d(rng):
     X = rng.normal(size=(6, 40))
     df = pd.DataFrame(X, columns=[f"t{i}" for i in range(40)])
     mr = MiniRocket(n_features=168, random_state=0).fit(df)
-    np.testing.assert_array_equal(mr.transform(df), MiniRocket(n_features=168, random_state=0).fit_transform(X))
+    F = MiniRocket(n_features=168, random_state=0).fit_transform(X)
+    np.testing.assert_array_equal(mr.transform(df), F)
     np.testing.assert_array_equal(MiniRocket(n_features=168, random_state=0).fit_transform(X[:, None, :]),
                                   mr.transform(df))
 
@@ -221,3 +222,235 @@ def test_minirocket_property_shapes(n, channels, length, seed, f32):
     assert F.shape == (n, 252)
     assert F.dtype == X.dtype
     assert np.isfinite(F).all() and ((F >= 0) & (F <= 1)).all()
+
+
+# ================================================================================ KernelFeatures
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("shape", [(3, 40), (2, 2, 25)])
+def test_kernel_features_match_naive(dtype, shape, rng):
+    X = rng.normal(size=shape).astype(dtype)
+    X3 = X[:, None, :] if X.ndim == 2 else X
+    stats = ("mean", "max", "min", "ppv", "std")
+    kf = KernelFeatures(stats=stats, dilations=(1, 3)).fit(X)
+    F = kf.transform(X)
+    assert F.dtype == dtype and F.shape == (shape[0], kf.n_features_out_)
+    ref = kernel_features_naive(X3, kf.weights_, (1, 3), stats)
+    assert_close(F, ref, dtype=dtype, scale=np.abs(X).max(), n_terms=31)
+    names = kf.get_feature_names_out()
+    assert len(names) == F.shape[1] == X3.shape[1] * 14 * 2 * 5
+    assert names[0] == ("c0_" if X.ndim == 3 else "") + "ma3_d1_mean"
+    assert names[-1] == ("c1_" if X.ndim == 3 else "") + "ddgauss4_d3_std"
+
+
+def test_kernel_features_custom_banks(rng):
+    X = rng.normal(size=(4, 30))
+    w = np.array([[1.0, 0.0, -1.0], [0.5, 0.5, 0.0]])
+    a = KernelFeatures(kernels=w, stats="max").fit(X)
+    b = KernelFeatures(kernels={"k0": w[0], "k1": w[1]}, stats=("max",)).fit(X)
+    c = KernelFeatures(kernels=[w[0], w[1]], stats=["max"]).fit(X)
+    np.testing.assert_array_equal(a.transform(X), b.transform(X))
+    np.testing.assert_array_equal(a.transform(X), c.transform(X))
+    assert list(b.get_feature_names_out()) == ["k0_d1_max", "k1_d1_max"]
+    assert_close(a.transform(X), kernel_features_naive(X[:, None], list(w), (1,), ("max",)))
+
+
+def test_default_kernels():
+    bank = default_kernels()
+    assert len(bank) == 14
+    for name, w in bank.items():
+        if name.startswith(("ma", "gauss")):
+            assert_close(w.sum(), 1.0)
+        else:                                   # differences and derivatives ignore offsets
+            assert abs(w.sum()) < 1e-12
+    # a derivative-of-Gaussian kernel is odd, the others even (or the 2-tap difference)
+    np.testing.assert_allclose(bank["dgauss2"], -bank["dgauss2"][::-1])
+    np.testing.assert_allclose(bank["gauss2"], bank["gauss2"][::-1])
+
+
+def test_kernel_features_edge_extension(rng):
+    """A constant series gives each kernel's weight sum everywhere (edges extended)."""
+    X = np.full((2, 12), 3.0)
+    kf = KernelFeatures(stats=("min", "max"), dilations=(1, 2)).fit(X)
+    F = kf.transform(X).reshape(2, 14, 2, 2)
+    sums = np.array([w.sum() for w in default_kernels().values()])
+    assert_close(F, np.broadcast_to(3.0 * sums[None, :, None, None], F.shape), scale=3.0, n_terms=25)
+
+
+@pytest.mark.parametrize("params,name", [
+    ({"kernels": "gauss"}, "kernels"),
+    ({"kernels": []}, "kernels"),
+    ({"kernels": [np.ones((2, 2))]}, "kernels"),
+    ({"kernels": [np.array([1.0, np.nan])]}, "kernels"),
+    ({"kernels": 3}, "kernels"),
+    ({"stats": ("mean", "median")}, "stats"),
+    ({"stats": ()}, "stats"),
+    ({"stats": 5}, "stats"),
+    ({"dilations": (0,)}, "dilations"),
+    ({"dilations": ()}, "dilations"),
+    ({"dilations": 1.5}, "dilations"),
+])
+def test_kernel_features_bad_params(params, name, rng):
+    with pytest.raises((ValueError, TypeError), match=name):
+        KernelFeatures(**params).fit(rng.normal(size=(3, 20)))
+
+
+def test_kernel_features_does_not_modify_input(rng):
+    X = rng.normal(size=(3, 2, 20))
+    X.flags.writeable = False
+    keep = X.copy()
+    KernelFeatures(dilations=(1, 2)).fit_transform(X)
+    np.testing.assert_array_equal(X, keep)
+
+
+@settings(max_examples=10, deadline=None)
+@given(n=st.integers(1, 3), channels=st.integers(1, 2), length=st.integers(1, 30),
+       seed=st.integers(0, 2**16))
+def test_kernel_features_property_shapes(n, channels, length, seed):
+    X = np.random.default_rng(seed).normal(size=(n, channels, length))
+    kf = KernelFeatures(dilations=(1, 2))
+    F = kf.fit_transform(X)
+    assert F.shape == (n, channels * 14 * 2 * 4) and np.isfinite(F).all()
+    ppv = F.reshape(n, channels, 14, 2, 4)[..., 3]
+    assert ((ppv >= 0) & (ppv <= 1)).all()
+
+
+# =================================================================================== CNNFeatures
+def _tiny_model(dtype=np.float32, channels=1):
+    from sigconv.nn import Conv1D, Dropout, GlobalMaxPool1D, Linear, ReLU, Sequential
+
+    return Sequential(Conv1D(channels, 4, 5, padding="same", dtype=dtype, random_state=0), ReLU(),
+                      Dropout(0.5), GlobalMaxPool1D(), Linear(4, 2, dtype=dtype, random_state=1))
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_cnn_features_are_layer_activations(dtype, rng):
+    model = _tiny_model(dtype, channels=2)
+    X = rng.normal(size=(7, 2, 30)).astype(dtype)
+    weight = model.layers[0].params["weight"].astype(np.float64)
+    bias = model.layers[0].params["bias"].astype(np.float64)
+    conv = np.zeros((7, 4, 30))
+    Xp = np.pad(X.astype(np.float64), ((0, 0), (0, 0), (2, 2)))
+    for k in range(5):
+        conv += np.einsum("oc,nct->not", weight[:, :, k], Xp[:, :, k:k + 30])
+    conv += bias[None, :, None]
+    expected = np.maximum(conv, 0).max(axis=2)         # dropout is off at inference
+    cf = CNNFeatures(model, batch_size=3).fit(X)
+    F = cf.transform(X)
+    assert F.dtype == dtype and F.shape == (7, 4) and cf.layer_ == 3
+    assert_close(F, expected, dtype=dtype, n_terms=10)
+    F1 = CNNFeatures(model, layer=1).fit_transform(X)
+    assert F1.shape == (7, 4 * 30)
+    assert_close(F1, np.maximum(conv, 0).reshape(7, -1), dtype=dtype, n_terms=10)
+    last = CNNFeatures(model, layer=-1).fit_transform(X)
+    np.testing.assert_array_equal(last, model.forward(X, training=False))
+    assert list(cf.get_feature_names_out()) == [f"layer3_{j}" for j in range(4)]
+
+
+def test_cnn_features_snapshot_and_dtype(rng):
+    model = _tiny_model(np.float32)
+    X = rng.normal(size=(5, 20))
+    cf = CNNFeatures(model).fit(X)
+    before = cf.transform(X)
+    assert before.dtype == np.float64                   # the input's dtype
+    model.layers[0].params["weight"][...] = 0.0         # training the model further ...
+    np.testing.assert_array_equal(cf.transform(X), before)   # ... does not touch the fitted copy
+    assert not np.array_equal(CNNFeatures(model).fit_transform(X), before)
+
+
+@pytest.mark.parametrize("params,error,name", [
+    ({"model": "net"}, TypeError, "model"),
+    ({"layer": 5}, ValueError, "layer"),
+    ({"layer": -6}, ValueError, "layer"),
+    ({"layer": 1.0}, TypeError, "layer"),
+    ({"batch_size": 0}, ValueError, "batch_size"),
+])
+def test_cnn_features_bad_params(params, error, name, rng):
+    kwargs = {"model": _tiny_model()} | params
+    with pytest.raises(error, match=name):
+        CNNFeatures(**kwargs).fit(rng.normal(size=(3, 20)))
+
+
+def test_cnn_features_channel_mismatch(rng):
+    with pytest.raises(ValueError, match="model"):
+        CNNFeatures(_tiny_model(channels=2)).fit(rng.normal(size=(3, 20)))
+
+
+# ======================================================================= scikit-learn contract
+def _all_estimators():
+    return [MiniRocket(n_features=168, random_state=0), KernelFeatures(dilations=(1, 2)),
+            CNNFeatures(_tiny_model())]
+
+
+# check_estimator reports sklearn's array-API check as skipped (with a SkipTestWarning) unless
+# SCIPY_ARRAY_API is set; the transformers take numpy input only, so that warning is expected.
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.SkipTestWarning")
+@pytest.mark.parametrize("est", _all_estimators(), ids=lambda e: type(e).__name__)
+def test_check_estimator(est):
+    from sklearn.utils.estimator_checks import check_estimator
+
+    results = check_estimator(est, on_fail=None)
+    bad = [(r["check_name"], r["status"], repr(r["exception"])) for r in results
+           if r["status"] != "passed" and r["check_name"] != "check_array_api_input"]
+    assert not bad
+    assert sum(r["status"] == "passed" for r in results) >= 40
+
+
+def test_get_set_params_and_clone():
+    from sklearn.base import clone
+
+    mr = MiniRocket(n_features=840, random_state=3)
+    assert mr.get_params()["n_features"] == 840
+    mr.set_params(max_dilations_per_kernel=8)
+    assert clone(mr).get_params() == mr.get_params()
+    with pytest.raises(ValueError):
+        mr.set_params(n_kernels=3)
+
+
+@pytest.mark.parametrize("est", _all_estimators(), ids=lambda e: type(e).__name__)
+def test_pipeline_and_grid_search(est, rng):
+    from sklearn.linear_model import RidgeClassifierCV
+    from sklearn.model_selection import GridSearchCV
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    t = np.linspace(0, 1, 40)
+    y = np.repeat([0, 1], 15)
+    freq = np.where(y == 0, 2.0, 5.0)
+    X = np.sin(2 * np.pi * freq[:, None] * t) + 0.3 * rng.normal(size=(30, 40))
+    pipe = make_pipeline(est, StandardScaler(with_mean=False), RidgeClassifierCV())
+    assert pipe.fit(X[::2], y[::2]).score(X[1::2], y[1::2]) >= 0.8
+    name = type(est).__name__.lower()
+    grid = {"MiniRocket": {"minirocket__n_features": [84, 168]},
+            "KernelFeatures": {"kernelfeatures__dilations": [(1,), (1, 4)]},
+            "CNNFeatures": {"cnnfeatures__layer": [1, 3]}}[type(est).__name__]
+    assert list(grid)[0].startswith(name)
+    search = GridSearchCV(pipe, grid, cv=2).fit(X, y)
+    assert search.best_score_ >= 0.8
+
+
+def test_sklearn_imported_lazily_and_optional():
+    code = (
+        "import sys\n"
+        "import sigconv\n"
+        "assert 'sklearn' not in sys.modules, 'import sigconv imported sklearn'\n"
+        "sys.modules['sklearn'] = None\n"           # now make scikit-learn unimportable
+        "import numpy as np\n"
+        "from sigconv.features import MiniRocket, KernelFeatures\n"
+        "X = np.random.default_rng(0).normal(size=(5, 30))\n"
+        "mr = MiniRocket(n_features=168, random_state=0)\n"
+        "F = mr.fit_transform(X)\n"
+        "assert F.shape == (5, 168) and mr.n_features_in_ == 30\n"
+        "assert mr.get_params()['n_features'] == 168\n"
+        "assert KernelFeatures().fit(X).transform(X).shape == (5, 56)\n"
+        "for bad in ([[1.0, 2.0], [1.0]], np.array([[np.nan, 1.0]])):\n"
+        "    try:\n"
+        "        mr.fit(bad)\n"
+        "    except ValueError:\n"
+        "        pass\n"
+        "    else:\n"
+        "        raise AssertionError(bad)\n"
+        "print('ok')\n"
+    )
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.strip() == "ok"
