@@ -88,9 +88,11 @@ def _direct(xe: np.ndarray, w: np.ndarray, plan: Plan, offsets, workers: int) ->
     n_out = plan.n_out if plan.nd == 2 else (1,) + plan.n_out
     out = np.empty((plan.batch_size,) + n_out, plan.dtype)
     n_threads = _cost.direct_threads(plan, workers)
-    kernel = conv_direct_parallel if n_threads > 1 else conv_direct
-    with threads(n_threads):
-        kernel(x3, w3, xi, wi, out, *_geometry(plan, offsets))
+    if n_threads > 1:
+        with threads(n_threads):
+            conv_direct_parallel(x3, w3, xi, wi, out, *_geometry(plan, offsets))
+    else:
+        conv_direct(x3, w3, xi, wi, out, *_geometry(plan, offsets))
     return out.reshape(plan.out_shape)
 
 
@@ -167,7 +169,39 @@ def _pick(plan: Plan, workers: int, x: np.ndarray | None = None, kernel: np.ndar
     return min(costs, key=costs.get)
 
 
+_FAST_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+_FAST_START = {"full": lambda m: 0, "same": lambda m: (m - 1) // 2, "valid": lambda m: m - 1}
+_ZERO_INDEX = np.zeros(1, np.int64)
+
+
+def _fast_1d(x, kernel, mode, method, axis, boundary, fill_value, stride, dilation, flip):
+    """The common small call — two 1D float arrays of one dtype, default options, little work —
+    straight to the serial direct kernel, skipping planning (Python overhead dominates there).
+    Returns None when the call is not such a call; the general path then validates it."""
+    if not (type(x) is np.ndarray and type(kernel) is np.ndarray and x.ndim == 1 and kernel.ndim == 1
+            and x.dtype in _FAST_DTYPES and kernel.dtype == x.dtype and method in ("auto", "direct")
+            and boundary == "fill" and stride == 1 and dilation == 1 and axis in (-1, 0)
+            and type(fill_value) in (int, float) and fill_value == 0 and mode in _FAST_START):
+        return None
+    n, m = x.shape[0], kernel.shape[0]
+    if m == 0 or m > n or (method == "auto" and n * m >= _cost.SMALL_WORK):
+        return None
+    start = _FAST_START[mode](m)
+    size = {"full": n + m - 1, "same": n, "valid": n - m + 1}[mode]
+    w = kernel[::-1] if flip else kernel
+    out = np.empty((1, 1, size), x.dtype)
+    conv_direct(np.ascontiguousarray(x).reshape(1, 1, n), np.ascontiguousarray(w).reshape(1, 1, m),
+                _ZERO_INDEX, _ZERO_INDEX, out, 1, 1, 1, 1, 0, start - (m - 1))
+    return out.reshape(size)
+
+
 def _run(x, kernel, *, nd, axes, mode, method, boundary, fill_value, stride, dilation, workers, flip):
+    if nd == 1:
+        out = _fast_1d(x, kernel, mode, method, axes[0], boundary, fill_value, stride, dilation, flip)
+        if out is not None:
+            if workers is not None:
+                resolve_workers(workers)   # still validated
+            return out
     method = check_option("method", method, METHOD_OPTIONS)
     plan, x, kernel = make_plan(x, kernel, nd=nd, axes=axes, mode=mode, boundary=boundary,
                                 fill_value=fill_value, stride=stride, dilation=dilation, flip=flip)
