@@ -2,9 +2,9 @@
 
 Each method's time is estimated in seconds on this model:
 
-* direct: ``outputs * taps / (RATE_DIRECT[dtype] * threads)`` — taps are the kernel's own
-  taps, not the dilated width, and outputs are only the strided ones, so stride and dilation
-  both make direct cheaper;
+* direct: ``outputs * taps / (rate * threads)`` with ``rate = RATE_DIRECT[dtype] * taps /
+  (taps + HALF_RATE_TAPS)`` — taps are the kernel's own taps, not the dilated width, and
+  outputs are only the strided ones, so stride and dilation both make direct cheaper;
 * fft: ``C_FFT * S log2 S`` per transform (``S`` the transform size, halved for real data),
   one per signal, one per kernel and one per output row of the batch, plus the products;
 * overlap-add: the same per block transform, times the number of blocks.
@@ -23,8 +23,12 @@ import numpy as np
 
 from sigconv._fft import fft_lengths, oa_block_size
 
-#: multiply-adds per second of one thread of the direct kernel, by computation dtype
-RATE_DIRECT = {"f4": 9.0e9, "f8": 4.5e9, "c8": 2.0e9, "c16": 1.1e9}
+#: peak multiply-adds per second of one thread of the direct kernel, by computation dtype
+#: (measured with ``python -m benchmarks.calibrate``: K >= 256 reaches ~ this rate)
+RATE_DIRECT = {"f4": 28e9, "f8": 14e9, "c8": 7e9, "c16": 3.5e9}
+#: taps at which the direct kernel runs at half its peak rate: few taps per pass over the
+#: output block make it bound by the accumulator's loads and stores
+HALF_RATE_TAPS = 12
 #: seconds per (S log2 S) of one complex transform of size S (real transforms take half)
 C_FFT = {"f4": 1.1e-9, "f8": 1.5e-9, "c8": 1.1e-9, "c16": 1.5e-9}
 #: seconds per element of a spectrum product / copy
@@ -49,9 +53,11 @@ def direct_threads(plan, workers: int) -> int:
 
 
 def direct_cost(plan, workers: int) -> float:
-    work = plan.batch_size * math.prod(plan.n_out) * math.prod(plan.m)
+    taps = math.prod(plan.m)
+    work = plan.batch_size * math.prod(plan.n_out) * taps
     threads = direct_threads(plan, workers)
-    return OVERHEAD["direct"] + work / (RATE_DIRECT[_code(plan.dtype)] * threads * (0.9 if threads > 1 else 1))
+    rate = RATE_DIRECT[_code(plan.dtype)] * taps / (taps + HALF_RATE_TAPS)
+    return OVERHEAD["direct"] + work / (rate * threads * (0.9 if threads > 1 else 1))
 
 
 def _transform_cost(size: int, count: int, dtype: np.dtype, workers: int) -> float:
