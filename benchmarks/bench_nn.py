@@ -2,6 +2,8 @@
 forward + backward, float32, both libraries on 2 threads (torch.set_num_threads(2), restored).
 
 Both sides start from identical weights and inputs; the JIT is warmed outside the timing.
+On a shared 2-core machine both libraries' thread pools compete with other processes, so the
+ratios move by 2-5x between runs; compare them over several runs.
 """
 
 from __future__ import annotations
@@ -17,15 +19,17 @@ THREADS = 2
 def _our_step_model():
     return nn.Sequential(
         nn.Conv1D(1, 16, 7, random_state=0), nn.ReLU(), nn.MaxPool1D(2),
-        nn.Conv1D(16, 32, 5, random_state=1), nn.ReLU(), nn.GlobalAvgPool1D(), nn.Linear(32, 2, random_state=2))
+        nn.Conv1D(16, 32, 5, random_state=1), nn.ReLU(), nn.GlobalAvgPool1D(),
+        nn.Linear(32, 2, random_state=2))
 
 
 def _torch_twin(torch, model):
     tnn = torch.nn
-    twin = tnn.Sequential(tnn.Conv1d(1, 16, 7), tnn.ReLU(), tnn.MaxPool1d(2), tnn.Conv1d(16, 32, 5), tnn.ReLU(),
-                          tnn.AdaptiveAvgPool1d(1), tnn.Flatten(), tnn.Linear(32, 2))
+    twin = tnn.Sequential(tnn.Conv1d(1, 16, 7), tnn.ReLU(), tnn.MaxPool1d(2), tnn.Conv1d(16, 32, 5),
+                          tnn.ReLU(), tnn.AdaptiveAvgPool1d(1), tnn.Flatten(), tnn.Linear(32, 2))
     with torch.no_grad():
-        for ours, theirs in ((model.layers[0], twin[0]), (model.layers[3], twin[3]), (model.layers[6], twin[7])):
+        pairs = ((model.layers[0], twin[0]), (model.layers[3], twin[3]), (model.layers[6], twin[7]))
+        for ours, theirs in pairs:
             theirs.weight.copy_(torch.from_numpy(ours.params["weight"]))
             theirs.bias.copy_(torch.from_numpy(ours.params["bias"]))
     return twin

@@ -11,16 +11,18 @@ Contract shared by every kernel here (the wrappers in :mod:`sigconv.nn.layers` g
 * NaN and inf are not checked; they propagate through the sums (and max/min pooling keeps a
   NaN, as PyTorch does).
 
-The convolution is computed as ``im2col`` + one matrix product (BLAS, done by the wrapper) +
-``unpack``.  Its backward pass uses ``pack`` (the output gradient as a ``(out, batch*length)``
-matrix), one product for the weight gradient (the correlation of input and output gradient)
-and ``col2im``: scattering ``weight.T @ grad`` back onto the input positions is the full
-convolution of the (stride-dilated) output gradient with the flipped kernel, evaluated as a
-matrix product.  Every kernel runs its outermost ``prange`` over the batch, so threads never
-write to the same element.
+The convolution runs per sample as ``im2col`` + one GEMM (``np.dot`` inside Numba, BLAS on one
+thread: the batch is the parallel axis, so BLAS and Numba thread pools never compete).  Its
+backward pass uses one GEMM for the weight gradient (the correlation of input and output
+gradient) and ``col2im``: scattering ``weight.T @ grad`` back onto the input positions is the
+full convolution of the (stride-dilated) output gradient with the flipped kernel, evaluated as
+a matrix product.  Every kernel runs its outermost ``prange`` over the batch (or batch chunks
+with private weight-gradient buffers), so threads never write to the same element.
 """
 
 from __future__ import annotations
+
+import numpy as np
 
 from sigconv._jit import jit, jit_parallel, prange
 
@@ -45,83 +47,99 @@ def _valid_range(off, stride, length, l_out):
     return t_lo, t_hi
 
 
-@jit_parallel
+@jit
 def im2col(x, kernel_size, stride, dilation, pad_left, cols):
-    """Unfold the (implicitly zero-padded) input into the columns of a matrix product.
+    """Unfold one (implicitly zero-padded) sample into the columns of a matrix product.
 
-    ``x`` is ``(N, C, L)``; ``cols`` is ``(C * kernel_size, N * L_out)`` of the same dtype, with
-    ``L_out = cols.shape[1] // N``.  Writes every element of ``cols``:
-    ``cols[c*K + j, n*L_out + t] = x[n, c, t*stride + j*dilation - pad_left]``, or 0 where that
-    index falls outside ``[0, L)`` (the zero padding).
+    ``x`` is ``(C, L)``; ``cols`` is ``(C * kernel_size, L_out)`` of the same dtype.  Writes
+    every element of ``cols``: ``cols[c*K + j, t] = x[c, t*stride + j*dilation - pad_left]``,
+    or 0 where that index falls outside ``[0, L)`` (the zero padding).
     """
-    n_batch, n_chan, length = x.shape
-    l_out = cols.shape[1] // n_batch
-    for n in prange(n_batch):
-        base = n * l_out
-        for c in range(n_chan):
-            for j in range(kernel_size):
-                row = c * kernel_size + j
-                off = j * dilation - pad_left
-                t_lo, t_hi = _valid_range(off, stride, length, l_out)
-                for t in range(t_lo):
-                    cols[row, base + t] = 0
-                if stride == 1:
-                    cols[row, base + t_lo:base + t_hi] = x[n, c, t_lo + off:t_hi + off]
-                else:
-                    for t in range(t_lo, t_hi):
-                        cols[row, base + t] = x[n, c, t * stride + off]
-                for t in range(t_hi, l_out):
-                    cols[row, base + t] = 0
+    n_chan, length = x.shape
+    l_out = cols.shape[1]
+    for c in range(n_chan):
+        for j in range(kernel_size):
+            row = c * kernel_size + j
+            off = j * dilation - pad_left
+            t_lo, t_hi = _valid_range(off, stride, length, l_out)
+            for t in range(t_lo):
+                cols[row, t] = 0
+            if stride == 1:
+                cols[row, t_lo:t_hi] = x[c, t_lo + off:t_hi + off]
+            else:
+                for t in range(t_lo, t_hi):
+                    cols[row, t] = x[c, t * stride + off]
+            for t in range(t_hi, l_out):
+                cols[row, t] = 0
 
 
-@jit_parallel
+@jit
 def col2im(dcols, kernel_size, stride, dilation, pad_left, grad_x):
-    """Adjoint of :func:`im2col`: fold column gradients back onto the input positions.
+    """Adjoint of :func:`im2col` for one sample: fold column gradients back onto the input.
 
-    ``dcols`` is ``(C * kernel_size, N * L_out)``; ``grad_x`` is ``(N, C, L)``.  Writes every
-    element of ``grad_x``: the sum of ``dcols[c*K + j, n*L_out + t]`` over all ``(j, t)`` with
+    ``dcols`` is ``(C * kernel_size, L_out)``; ``grad_x`` is ``(C, L)``.  Writes every element
+    of ``grad_x``: the sum of ``dcols[c*K + j, t]`` over all ``(j, t)`` with
     ``t*stride + j*dilation - pad_left == i`` (positions in the padding are dropped).
     """
-    n_batch, n_chan, length = grad_x.shape
-    l_out = dcols.shape[1] // n_batch
-    for n in prange(n_batch):
-        base = n * l_out
-        grad_x[n] = 0
-        for c in range(n_chan):
-            for j in range(kernel_size):
-                row = c * kernel_size + j
-                off = j * dilation - pad_left
-                t_lo, t_hi = _valid_range(off, stride, length, l_out)
-                if stride == 1:
-                    for t in range(t_lo, t_hi):
-                        grad_x[n, c, t + off] += dcols[row, base + t]
-                else:
-                    for t in range(t_lo, t_hi):
-                        grad_x[n, c, t * stride + off] += dcols[row, base + t]
+    n_chan, length = grad_x.shape
+    l_out = dcols.shape[1]
+    grad_x[:, :] = 0
+    for c in range(n_chan):
+        for j in range(kernel_size):
+            row = c * kernel_size + j
+            off = j * dilation - pad_left
+            t_lo, t_hi = _valid_range(off, stride, length, l_out)
+            if stride == 1:
+                for t in range(t_lo, t_hi):
+                    grad_x[c, t + off] += dcols[row, t]
+            else:
+                for t in range(t_lo, t_hi):
+                    grad_x[c, t * stride + off] += dcols[row, t]
 
 
 @jit_parallel
-def unpack(res, bias, out):
-    """``out[n, o, t] = res[o, n*L_out + t] + bias[o]``; ``res`` is ``(O, N*L_out)``,
-    ``bias`` ``(O,)`` (zeros for a layer without bias), ``out`` ``(N, O, L_out)``; writes all of
-    ``out``."""
-    n_batch, n_out, l_out = out.shape
+def conv_forward(x, weight2d, bias, kernel_size, stride, dilation, pad_left, cols, out):
+    """Cross-correlation layer, parallel over the batch: per sample ``im2col`` and one GEMM.
+
+    ``x`` ``(N, C, L)``; ``weight2d`` ``(O, C*K)`` (the weight reshaped); ``bias`` ``(O,)``
+    (zeros for a layer without bias); ``cols`` ``(N, C*K, L_out)`` scratch that keeps the
+    unfolded input for :func:`conv_backward`; ``out`` ``(N, O, L_out)``.  Writes all of
+    ``cols`` and ``out``: ``out[n] = weight2d @ cols[n] + bias[:, None]``.  The caller limits
+    BLAS to one thread (the batch is the parallel axis).
+    """
+    n_batch = x.shape[0]
+    n_out, l_out = out.shape[1], out.shape[2]
     for n in prange(n_batch):
-        base = n * l_out
+        im2col(x[n], kernel_size, stride, dilation, pad_left, cols[n])
+        np.dot(weight2d, cols[n], out[n])
         for o in range(n_out):
             b = bias[o]
             for t in range(l_out):
-                out[n, o, t] = res[o, base + t] + b
+                out[n, o, t] += b
 
 
 @jit_parallel
-def pack(grad_out, g2):
-    """``g2[o, n*L_out + t] = grad_out[n, o, t]``; writes all of ``g2`` ``(O, N*L_out)``."""
-    n_batch, n_out, l_out = grad_out.shape
-    for n in prange(n_batch):
-        base = n * l_out
-        for o in range(n_out):
-            g2[o, base:base + l_out] = grad_out[n, o, :]
+def conv_backward(cols, weight2d, grad_out, kernel_size, stride, dilation, pad_left,
+                  grad_w_part, dcols, grad_x):
+    """Gradients of :func:`conv_forward`, parallel over ``P = grad_w_part.shape[0]`` batch chunks.
+
+    ``cols`` is the forward's unfolded input ``(N, C*K, L_out)``; ``grad_w_part`` ``(P, O, C*K)``
+    must be zero on entry: chunk ``p`` adds the weight gradient of its samples,
+    ``grad_out[n] @ cols[n].T`` (the correlation of input and output gradient), so the caller
+    sums over axis 0; ``dcols`` ``(P, C*K, L_out)`` is scratch.  Writes all of ``grad_x``
+    ``(N, C, L)``: ``col2im(weight2d.T @ grad_out[n])``, which is the full convolution of the
+    (stride-dilated) output gradient with the flipped kernel.  BLAS limited to one thread.
+    """
+    n_batch = grad_out.shape[0]
+    n_parts = grad_w_part.shape[0]
+    w_t = weight2d.T
+    for p in prange(n_parts):
+        lo = p * n_batch // n_parts
+        hi = (p + 1) * n_batch // n_parts
+        for n in range(lo, hi):
+            grad_w_part[p] += np.dot(grad_out[n], cols[n].T)
+            np.dot(w_t, grad_out[n], dcols[p])
+            col2im(dcols[p], kernel_size, stride, dilation, pad_left, grad_x[n])
 
 
 @jit_parallel
@@ -174,3 +192,4 @@ def pool_backward(grad_out, index, kernel_size, stride, mode, divisor, grad_x):
                         grad_x[n, c, start + j] += g
                 else:
                     grad_x[n, c, index[n, c, t]] += grad_out[n, c, t]
+

@@ -13,8 +13,10 @@ input gradients have the dtype the layer computed in.
 
 from __future__ import annotations
 
+import contextlib
 import math
 
+import numba
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
 from scipy.special import expit
@@ -35,6 +37,25 @@ PADDING_OPTIONS = ("valid", "same")
 
 #: a placeholder index array for average pooling (the kernel leaves it untouched)
 _NO_INDEX = np.zeros((1, 1, 1), dtype=np.int64)
+
+
+_BLAS = None
+
+
+def _blas_single_thread():
+    """Limit BLAS to one thread while a Conv1D kernel runs: the kernel calls BLAS once per
+    sample from Numba's batch-parallel threads, and two spinning thread pools on the same
+    cores would slow both down (threadpoolctl, a scikit-learn dependency; a no-op without it)."""
+    global _BLAS
+    if _BLAS is None:
+        try:
+            from threadpoolctl import ThreadpoolController
+            _BLAS = ThreadpoolController()
+        except ImportError:  # pragma: no cover
+            _BLAS = False
+    if _BLAS is False:  # pragma: no cover
+        return contextlib.nullcontext()
+    return _BLAS.limit(limits=1, user_api="blas")
 
 
 class Layer:
@@ -104,9 +125,10 @@ class Conv1D(Layer):
     Notes
     -----
     The output length is ``floor((L + pad_left + pad_right - dilation*(k-1) - 1) / stride) + 1``.
-    Forward unfolds the input (im2col) and runs one BLAS matrix product; backward computes the
-    weight gradient as the correlation of input and output gradient and the input gradient as
-    the full convolution of the output gradient with the flipped kernel (both as products).
+    Forward unfolds each sample (im2col) and runs one matrix product per sample, in parallel
+    over the batch; backward computes the weight gradient as the correlation of input and
+    output gradient and the input gradient as the full convolution of the output gradient with
+    the flipped kernel (both as matrix products, see :mod:`sigconv._kernels.nn`).
 
     Examples
     --------
@@ -175,13 +197,12 @@ class Conv1D(Layer):
                 f"{self.dilation * (self.kernel_size - 1) + 1 - left - right} samples "
                 f"(kernel_size={self.kernel_size}, dilation={self.dilation}, padding={self.padding!r})")
         k = self.kernel_size
-        cols = np.empty((c * k, n * l_out), dtype=self.dtype)
-        _nn.im2col(x, k, self.stride, self.dilation, self.pads()[0], cols)
-        weight = self.params["weight"]
-        res = np.dot(weight.reshape(self.out_channels, c * k), cols)
+        cols = np.empty((n, c * k, l_out), dtype=self.dtype)
+        weight2d = self.params["weight"].reshape(self.out_channels, c * k)
         bias = self.params["bias"] if self.use_bias else np.zeros(self.out_channels, self.dtype)
         out = np.empty((n, self.out_channels, l_out), dtype=self.dtype)
-        _nn.unpack(res, bias, out)
+        with _blas_single_thread():
+            _nn.conv_forward(x, weight2d, bias, k, self.stride, self.dilation, self.pads()[0], cols, out)
         self._cols = cols
         self._in_shape = x.shape
         return self._remember(out)
@@ -190,15 +211,17 @@ class Conv1D(Layer):
         g = self._grad(grad_out)
         n, o, l_out = g.shape
         c, k = self.in_channels, self.kernel_size
-        g2 = np.empty((o, n * l_out), dtype=self.dtype)
-        _nn.pack(g, g2)
-        weight = self.params["weight"]
-        self.grads["weight"] += np.dot(g2, self._cols.T).reshape(weight.shape)
-        if self.use_bias:
-            self.grads["bias"] += g2.sum(axis=1)
-        dcols = np.dot(weight.reshape(o, c * k).T, g2)
+        parts = min(n, numba.get_num_threads())
+        grad_w = np.zeros((parts, o, c * k), dtype=self.dtype)
+        dcols = np.empty((parts, c * k, l_out), dtype=self.dtype)
         grad_x = np.empty(self._in_shape, dtype=self.dtype)
-        _nn.col2im(dcols, k, self.stride, self.dilation, self.pads()[0], grad_x)
+        weight2d = self.params["weight"].reshape(o, c * k)
+        with _blas_single_thread():
+            _nn.conv_backward(self._cols, weight2d, g, k, self.stride, self.dilation, self.pads()[0],
+                              grad_w, dcols, grad_x)
+        self.grads["weight"] += grad_w.sum(axis=0).reshape(self.params["weight"].shape)
+        if self.use_bias:
+            self.grads["bias"] += g.sum(axis=(0, 2))
         return grad_x
 
 
