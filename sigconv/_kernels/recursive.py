@@ -159,6 +159,96 @@ def _window_direct_rows(x, w, offset, omit, normalize, minp, need, out):
 window_direct_serial, window_direct_parallel = serial_and_parallel(_window_direct_rows)
 
 
+def _uniform_window_rows(x, m, offset, omit, minp, out):
+    """Uniform (boxcar) moving mean of each row as a running sum: O(n) whatever ``m``.
+
+    ``out[b, t]`` is the mean of the samples ``x[b, k]``, ``k`` in ``[t+offset-m+1, t+offset]``
+    and inside the row.  NaN samples make the output NaN unless ``omit`` (then they are not
+    counted); fewer than ``minp`` counted samples (or none) give NaN; ±inf follow IEEE
+    arithmetic (+inf and -inf together give NaN).  ``x``, ``out``: ``(B, n)``, one dtype.
+
+    The finite part of the window sum is carried in float64 and recomputed from scratch every
+    ``m`` steps, so rounding cannot build up along the row (no compensated summation is
+    needed, which fast-math reassociation would undo).
+    """
+    nrows, n = x.shape
+    zero = np.float64(0.0)
+    for b in prange(nrows):
+        s = zero
+        cnt = 0
+        nan_cnt = 0
+        pinf = 0
+        ninf = 0
+        since = 0  # steps since the last exact restart
+        for t in range(n):
+            hi = t + offset
+            lo = hi - m + 1
+            if since == 0:
+                # exact restart: the window's finite sum and counts from scratch
+                s = zero
+                cnt = 0
+                nan_cnt = 0
+                pinf = 0
+                ninf = 0
+                for k in range(max(lo, 0), min(hi + 1, n)):
+                    v = x[b, k]
+                    if v - v == 0:
+                        s += v
+                        cnt += 1
+                    elif v != v:
+                        nan_cnt += 1
+                    else:
+                        cnt += 1
+                        if v > 0:
+                            pinf += 1
+                        else:
+                            ninf += 1
+            else:
+                if hi < n:
+                    v = x[b, hi]
+                    if v - v == 0:
+                        s += v
+                        cnt += 1
+                    elif v != v:
+                        nan_cnt += 1
+                    else:
+                        cnt += 1
+                        if v > 0:
+                            pinf += 1
+                        else:
+                            ninf += 1
+                k = lo - 1
+                if k >= 0:
+                    v = x[b, k]
+                    if v - v == 0:
+                        s -= v
+                        cnt -= 1
+                    elif v != v:
+                        nan_cnt -= 1
+                    else:
+                        cnt -= 1
+                        if v > 0:
+                            pinf -= 1
+                        else:
+                            ninf -= 1
+            since += 1
+            if since == m:
+                since = 0
+            if (nan_cnt > 0 and not omit) or cnt < minp or cnt == 0:
+                out[b, t] = np.nan
+            elif pinf > 0 and ninf > 0:
+                out[b, t] = np.nan
+            elif pinf > 0:
+                out[b, t] = np.inf
+            elif ninf > 0:
+                out[b, t] = -np.inf
+            else:
+                out[b, t] = s / cnt
+
+
+uniform_window_serial, uniform_window_parallel = serial_and_parallel(_uniform_window_rows)
+
+
 @jit
 def levinson_durbin(r, phi):
     """Solve the Yule-Walker system ``toeplitz(r[:p]) phi = r[1:p+1]`` by Levinson-Durbin.
