@@ -127,6 +127,17 @@ def test_conv1d_output_length_property(length, k, stride, dilation, padding):
     assert conv.backward(np.ones_like(out)).shape == x.shape
 
 
+def test_conv1d_nan_stays_local():
+    conv = nn.Conv1D(2, 3, 4, stride=2, padding=2, dilation=2, dtype=np.float64, random_state=0)
+    x = np.ones((2, 2, 30))
+    x[1, 0, 13] = np.nan
+    out = conv.forward(x)
+    t = np.arange(out.shape[2])
+    covers = np.any([(t * 2 + j * 2 - 2) == 13 for j in range(4)], axis=0)
+    assert np.all(np.isnan(out[1][:, covers])) and np.all(np.isfinite(out[1][:, ~covers]))
+    assert np.all(np.isfinite(out[0]))
+
+
 # ------------------------------------------------------------------------------------ pooling
 
 POOL_GRID = [(2, None, 10), (3, 1, 11), (3, 2, 12), (4, 3, 17), (1, 1, 5), (5, 5, 5)]
@@ -157,6 +168,26 @@ def test_pool_matches_torch(how, k, stride, length, dtype, rng):
     _close(gx, xt.grad, dtype, k)
     naive, _ = pool1d_naive(x, k, stride or k, how)
     _close(out, naive, dtype, k)
+
+
+@settings(max_examples=25, deadline=None)
+@given(length=st.integers(1, 20), k=st.integers(1, 5), stride=st.integers(1, 4),
+       how=st.sampled_from(["max", "min", "mean"]))
+def test_pool_gradient_conserves_mass(length, k, stride, how):
+    """Every output's gradient lands inside its window and none is lost or created."""
+    layer = {"max": nn.MaxPool1D, "min": nn.MinPool1D, "mean": nn.AvgPool1D}[how](k, stride)
+    x = np.random.default_rng(length * 31 + k).standard_normal((2, 2, length))
+    if length < k:
+        with pytest.raises(ValueError, match="`x`"):
+            layer.forward(x)
+        return
+    out = layer.forward(x)
+    assert out.shape == (2, 2, (length - k) // stride + 1)
+    g = np.arange(1.0, out.size + 1).reshape(out.shape)
+    gx = layer.backward(g)
+    np.testing.assert_allclose(gx.sum(axis=2), g.sum(axis=2), rtol=1e-12)
+    last = (out.shape[2] - 1) * stride + k
+    assert not gx[:, :, last:].any()
 
 
 def test_maxpool_nan_wins_like_torch():
@@ -402,6 +433,8 @@ BAD = [
     (lambda: nn.Conv1D(1, 2, 5).forward(np.ones((1, 1, 3))), ValueError, "x"),
     (lambda: nn.Conv1D(1, 2, 3).forward(np.ones((1, 1, 8), dtype=complex)), TypeError, "x"),
     (lambda: nn.Conv1D(1, 2, 3).backward(np.ones((1, 2, 6))), RuntimeError, "forward"),
+    (lambda: nn.Conv1D(1, 2, 3).forward(np.ones((0, 1, 8))), ValueError, "x"),
+    (lambda: nn.GlobalAvgPool1D().forward(np.ones((2, 1, 0))), ValueError, "x"),
     (lambda: nn.Linear(3, 2).forward(np.ones((2, 4))), ValueError, "x"),
     (lambda: nn.Linear(3, 0), ValueError, "out_features"),
     (lambda: nn.MaxPool1D(0), ValueError, "kernel_size"),

@@ -30,7 +30,8 @@ def as_input(name: str, value, dtype=None, *, ndim: int | None = 3) -> np.ndarra
     """``value`` as a C-contiguous float array of ``ndim`` dimensions.
 
     ``dtype=None`` keeps float32/float64 and promotes the rest; otherwise the array is cast to
-    ``dtype``.  The input is never modified (a copy is made when a cast is needed).
+    ``dtype``.  The input is never modified (a copy is made when a cast is needed, and for
+    read-only inputs).
     """
     arr = as_float_array(name, value)
     if dtype is not None:
@@ -41,6 +42,9 @@ def as_input(name: str, value, dtype=None, *, ndim: int | None = 3) -> np.ndarra
         if ndim == 3 and arr.ndim == 2:
             hint = "; for single-channel signals use x[:, None, :]"
         raise ValueError(f"`{name}` must be a {ndim}-D array {layout}; got shape {arr.shape}{hint}")
+    if not arr.flags.writeable:
+        # kernels only read it, but a read-only array is another Numba type (another compile)
+        return np.array(arr, order="C")
     return np.ascontiguousarray(arr)
 
 
