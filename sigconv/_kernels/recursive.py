@@ -28,9 +28,11 @@ def _ar_filter_rows(e, phi, zi, out):
     ``zi``: ``(1, p)`` (shared by every row) or ``(B, p)`` holding the outputs before the first,
     most recent first (``zi[b, 0] = y_{-1}``).  ``p`` may be 0 (``out`` is a copy of ``e``).
 
-    The steady-state loop keeps only ``phi[0] * y_{t-1}`` on the dependency chain: the
-    contribution of lags 2..p is a contiguous dot product over ``out[b, t-p : t-1]`` that
-    the CPU can compute ahead (and LLVM vectorises under the ``reassoc`` fast-math flag).
+    The steady-state loop keeps the last four outputs in registers, so only ``phi[0] *
+    y_{t-1}`` (one multiply-add) sits on the dependency chain and no store-to-load forwarding
+    does; the contribution of lags 5..p is a contiguous dot product over ``out[b, t-p : t-4]``
+    of values written several steps earlier, which the CPU computes ahead (and LLVM
+    vectorises under the ``reassoc`` fast-math flag).
     """
     nrows, n = e.shape
     p = phi.shape[0]
@@ -48,7 +50,7 @@ def _ar_filter_rows(e, phi, zi, out):
                 y = e[b, t] + c * y
                 out[b, t] = y
             continue
-        head = min(p, n)
+        head = min(max(p, 4), n)
         for t in range(head):
             acc = e[b, t]
             for i in range(1, p + 1):
@@ -58,13 +60,40 @@ def _ar_filter_rows(e, phi, zi, out):
                 else:
                     acc += phi[i - 1] * zi[zrow, -k - 1]
             out[b, t] = acc
-        c1 = phi[0]
-        for t in range(p, n):
+        if head == n:
+            continue
+        if p > 8:
+            # long filters: lags 2..p as one dot product, only lag 1 on the chain
+            c1 = phi[0]
+            for t in range(head, n):
+                s = e[b, t]
+                base = t - p
+                for j in range(p - 1):
+                    s += phi[p - 1 - j] * out[b, base + j]
+                out[b, t] = s + c1 * out[b, t - 1]
+            continue
+        zero = phi[0] - phi[0]  # phi is finite
+        a1 = phi[0]
+        a2 = phi[1]
+        a3 = phi[2] if p > 2 else zero
+        a4 = phi[3] if p > 3 else zero
+        y1 = out[b, head - 1]
+        y2 = out[b, head - 2]
+        y3 = out[b, head - 3]
+        y4 = out[b, head - 4]
+        for t in range(head, n):
             s = e[b, t]
             base = t - p
-            for j in range(p - 1):
+            for j in range(p - 4):
                 s += phi[p - 1 - j] * out[b, base + j]
-            out[b, t] = s + c1 * out[b, t - 1]
+            y = s + a4 * y4 + a3 * y3
+            y = y + a2 * y2
+            y = y + a1 * y1
+            out[b, t] = y
+            y4 = y3
+            y3 = y2
+            y2 = y1
+            y1 = y
 
 
 ar_filter_serial, ar_filter_parallel = serial_and_parallel(_ar_filter_rows)
@@ -159,6 +188,35 @@ def _window_direct_rows(x, w, offset, omit, normalize, minp, need, out):
 window_direct_serial, window_direct_parallel = serial_and_parallel(_window_direct_rows)
 
 
+@jit
+def _uniform_window_finite_row(x, m, offset, minp, out):
+    """:func:`_uniform_window_rows` for one row of finite samples: no classification, and the
+    window's sample count follows from the geometry alone."""
+    n = x.shape[0]
+    s = np.float64(0.0)
+    since = 0
+    for t in range(n):
+        hi = t + offset
+        lo = hi - m + 1
+        if since == 0:
+            s = np.float64(0.0)
+            for k in range(max(lo, 0), min(hi + 1, n)):
+                s += x[k]
+        else:
+            if hi < n:
+                s += x[hi]
+            if lo > 0:
+                s -= x[lo - 1]
+        since += 1
+        if since == m:
+            since = 0
+        cnt = min(hi, n - 1) - max(lo, 0) + 1
+        if cnt < minp or cnt <= 0:
+            out[t] = np.nan
+        else:
+            out[t] = s / cnt
+
+
 def _uniform_window_rows(x, m, offset, omit, minp, out):
     """Uniform (boxcar) moving mean of each row as a running sum: O(n) whatever ``m``.
 
@@ -174,6 +232,14 @@ def _uniform_window_rows(x, m, offset, omit, minp, out):
     nrows, n = x.shape
     zero = np.float64(0.0)
     for b in prange(nrows):
+        finite = True
+        for k in range(n):
+            if not (x[b, k] - x[b, k] == 0):
+                finite = False
+                break
+        if finite:
+            _uniform_window_finite_row(x[b], m, offset, minp, out[b])
+            continue
         s = zero
         cnt = 0
         nan_cnt = 0
