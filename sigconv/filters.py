@@ -226,9 +226,14 @@ def _window_filter(rows, w, offset, *, min_periods, omit, normalize):
     nrows, n = rows.shape
     m = w.size
     wd = w.astype(rows.dtype)
-    finite = np.isfinite(rows)
-    all_finite = bool(finite.all())
-    xz = rows if all_finite else np.where(finite, rows, rows.dtype.type(0))
+    if omit:
+        finite = np.isfinite(rows)
+        all_finite = bool(finite.all())
+        xz = rows if all_finite else np.where(finite, rows, rows.dtype.type(0))
+    else:
+        # NaN and inf reach exactly the windows that hold them whatever method the engine
+        # picks, which is what "propagate" asks: no masking pass needed
+        all_finite, xz = True, rows
     out = _own(convolve(xz, wd, mode="full", axis=-1)[:, offset:offset + n])
     if all_finite:
         # only the edge windows are partial: renormalise or blank them

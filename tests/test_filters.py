@@ -191,6 +191,25 @@ def test_moving_average_nan_policies_equal_loop(data, dtype, kind, params, m, na
     assert_close(got, expected, dtype=dtype, n_terms=m)
 
 
+@pytest.mark.parametrize("m", [3, 64, 300])
+@pytest.mark.parametrize("kind", ["triangular", "hann"])
+@pytest.mark.parametrize("align", ["trailing", "centered"])
+def test_moving_average_long_windows_with_nan_and_inf_equal_loop(data, m, kind, align):
+    """Whatever method the engine picks for the window (direct, FFT, overlap-add), NaN and
+    ±inf reach only the windows that hold them, with IEEE results there."""
+    x = data["co2"].copy()
+    x[700] = np.inf
+    x[1500] = -np.inf
+    x[1600] = np.inf
+    w = window_weights(kind, m)
+    offset = (m - 1) // 2 if align == "centered" else 0
+    for policy, minp in (("propagate", None), ("propagate", 1), ("omit", m // 2)):
+        got = moving_average(x, m, kind, align=align, nan_policy=policy, min_periods=minp)
+        with np.errstate(invalid="ignore"):
+            expected = ref.moving_average_loop(x, w, offset, m if minp is None else minp, policy == "omit")
+        assert_close(got, expected, n_terms=m, k=64)
+
+
 def test_moving_average_propagate_nan_is_local(data):
     x = data["nile"].copy()
     x[50] = np.nan
