@@ -41,48 +41,34 @@ INDICES = np.array(list(combinations(range(9), 3)), dtype=np.int64)
 @jit
 def _shift_rows(x, channels, dilation, A, G):
     """Fill ``A[k] = -sum_j x[ch](t+(j-4)d)`` and ``G[j, k] = 3 x[ch](t+(j-4)d)`` (zero outside)
-    for the ``k``-th channel ``ch = channels[k]`` of one sample ``x`` (n_channels, L)."""
+    for the ``k``-th channel ``ch = channels[k]`` of one sample ``x`` (n_channels, L).
+
+    Inner loops index slices from 0 (see :func:`_combine_range`)."""
     L = x.shape[1]
     for k in range(channels.shape[0]):
         xc = x[channels[k]]
+        ak = A[k]
         for t in range(L):
-            A[k, t] = -xc[t]
+            ak[t] = -xc[t]
         for j in range(9):
             s = (j - 4) * dilation
             lo = min(L, max(0, -s))        # clamped: a shift may exceed the series
             hi = max(lo, min(L, L - s))
             g = G[j, k]
-            for t in range(lo):
-                g[t] = 0
-            for t in range(hi, L):
-                g[t] = 0
-            for t in range(lo, hi):
-                v = xc[t + s]
-                g[t] = v + v + v
-                if j != 4:
-                    A[k, t] -= v
-
-
-@jit
-def _combine(A, G, rows, i0, i1, i2, C):
-    """``C = sum over k in rows of (A[k] + G[i0, k] + G[i1, k] + G[i2, k])``."""
-    L = C.shape[0]
-    k = rows[0]
-    for t in range(L):
-        C[t] = A[k, t] + G[i0, k, t] + G[i1, k, t] + G[i2, k, t]
-    for r in range(1, rows.shape[0]):
-        k = rows[r]
-        for t in range(L):
-            C[t] += A[k, t] + G[i0, k, t] + G[i1, k, t] + G[i2, k, t]
-
-
-@jit
-def _ppv(C, lo, hi, bias):
-    """Proportion of ``C[lo:hi]`` strictly greater than ``bias``."""
-    count = 0
-    for t in range(lo, hi):
-        count += C[t] > bias
-    return count / (hi - lo)
+            g[:lo] = 0
+            g[hi:] = 0
+            src = xc[lo + s:hi + s]
+            dst = g[lo:hi]
+            a = ak[lo:hi]
+            if j == 4:
+                for t in range(hi - lo):
+                    v = src[t]
+                    dst[t] = v + v + v
+            else:
+                for t in range(hi - lo):
+                    v = src[t]
+                    dst[t] = v + v + v
+                    a[t] -= v
 
 
 @jit
@@ -98,17 +84,58 @@ def fit_outputs(X, examples, dilation, combination0, channel_starts, channel_ind
         A = np.empty((n_sel, L), dtype=X.dtype)
         G = np.empty((9, n_sel, L), dtype=X.dtype)
         _shift_rows(X[examples[comb]], channel_indices[start:start + n_sel], dilation, A, G)
-        _combine(A, G, np.arange(n_sel), indices[ki, 0], indices[ki, 1], indices[ki, 2], C[ki])
+        _combine_range(A, G, np.arange(n_sel), indices[ki, 0], indices[ki, 1], indices[ki, 2], 0, L,
+                       C[ki])
+
+
+@jit
+def _combine_range(A, G, rows, i0, i1, i2, lo, hi, C):
+    """``C[:hi - lo] = sum over k in rows of (A[k] + G[i0, k] + G[i1, k] + G[i2, k])[lo:hi]``.
+
+    Loops run over slices from index 0: an index ``lo + t`` of unknown sign makes Numba
+    emit negative-index wraparound code that blocks SIMD (4x slower here)."""
+    n = hi - lo
+    k = rows[0]
+    a = A[k, lo:hi]
+    g0 = G[i0, k, lo:hi]
+    g1 = G[i1, k, lo:hi]
+    g2 = G[i2, k, lo:hi]
+    for t in range(n):
+        C[t] = a[t] + g0[t] + g1[t] + g2[t]
+    for r in range(1, rows.shape[0]):
+        k = rows[r]
+        a = A[k, lo:hi]
+        g0 = G[i0, k, lo:hi]
+        g1 = G[i1, k, lo:hi]
+        g2 = G[i2, k, lo:hi]
+        for t in range(n):
+            C[t] += a[t] + g0[t] + g1[t] + g2[t]
+
+
+@jit
+def _ppv_block(C, n, biases, first, nf, zero, one, out):
+    """``out[first + f] = mean(C[:n] > biases[first + f])`` for ``f < nf``.  The count is
+    kept in ``C``'s dtype (``zero`` and ``one`` are 0 and 1 of that dtype; an integer or a
+    literal would promote float32 to float64), so the branch-free compare and add run as
+    SIMD lanes; counts stay exact (below 2**24 for float32)."""
+    for f in range(nf):
+        b = biases[first + f]
+        count = zero
+        for t in range(n):
+            count += one if C[t] > b else zero
+        out[first + f] = count / n
 
 
 @jit
 def _transform_one(x, dilations, features_per_dilation, channel_starts, channel_indices, biases,
-                   indices, all_channels, A, G, C, out):
+                   indices, all_channels, A, G, C, zero, one, out):
     """Write ``out[f]``: the PPV of one sample ``x`` (n_channels, L) for every feature ``f``,
-    using the scratch arrays ``A`` (n_channels, L), ``G`` (9, n_channels, L) and ``C`` (L,).
+    using the scratch arrays ``A`` (n_channels, L), ``G`` (9, n_channels, L) and ``C`` (L,);
+    ``zero`` and ``one`` are 0 and 1 of ``x``'s dtype.
     Kernels alternate between the padded output and its unpadded middle (unpadded when
     ``dilation_index + kernel_index`` is odd), as the reference implementation does; when no
-    unpadded output exists (series shorter than 9) the padded output is used."""
+    unpadded output exists (series shorter than 9) the padded output is used.  Only the part
+    of the output that a PPV reads is computed."""
     L = x.shape[1]
     n_kernels = indices.shape[0]
     first = 0
@@ -119,17 +146,14 @@ def _transform_one(x, dilations, features_per_dilation, channel_starts, channel_
         nf = features_per_dilation[di]
         for ki in range(n_kernels):
             comb = di * n_kernels + ki
-            start = channel_starts[comb]
-            n_sel = channel_starts[comb + 1] - start
-            _combine(A, G, channel_indices[start:start + n_sel], indices[ki, 0], indices[ki, 1],
-                     indices[ki, 2], C)
             lo = 0
             hi = L
             if (di + ki) % 2 == 1 and L - 2 * padding > 0:
                 lo = padding
                 hi = L - padding
-            for f in range(nf):
-                out[first + f] = _ppv(C, lo, hi, biases[first + f])
+            _combine_range(A, G, channel_indices[channel_starts[comb]:channel_starts[comb + 1]],
+                           indices[ki, 0], indices[ki, 1], indices[ki, 2], lo, hi, C)
+            _ppv_block(C, hi - lo, biases, first, nf, zero, one, out)
             first += nf
 
 
@@ -143,8 +167,10 @@ def _transform_impl(X, dilations, features_per_dilation, channel_starts, channel
         A = np.empty((n_channels, L), dtype=X.dtype)
         G = np.empty((9, n_channels, L), dtype=X.dtype)
         C = np.empty(L, dtype=X.dtype)
+        unit = np.ones(2, dtype=X.dtype)
+        unit[0] = 0
         _transform_one(X[i], dilations, features_per_dilation, channel_starts, channel_indices, biases,
-                       indices, all_channels, A, G, C, out[i])
+                       indices, all_channels, A, G, C, unit[0], unit[1], out[i])
 
 
 transform_serial, transform_parallel = serial_and_parallel(_transform_impl)
