@@ -368,6 +368,16 @@ def test_ar_filter_zi_equals_lfiltic(data, ar):
     assert_close(got2[:, 1], ref.arma_filter_loop(-e, ar, zi=2 * zi), scale=_scale(e) * 10, n_terms=4)
 
 
+@pytest.mark.parametrize("ar", [[0.5], [0.5, 0.2], [0.3, -0.2, 0.1, 0.05, 0.02], [0.04] * 12])
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_ar_filter_non_finite_input_reaches_later_outputs_only(ar, bad, rng):
+    e = rng.standard_normal(40)
+    e[25] = bad
+    got = ar_filter(e, ar)
+    assert_close(got[:25], ref.arma_filter_loop(e[:25], ar), n_terms=12)
+    assert not np.isfinite(got[25:]).any()
+
+
 @pytest.mark.parametrize(("ar", "ma"), AR_CASES)
 @pytest.mark.parametrize("n", [1, 7, 200])
 def test_arma_impulse_response_equals_statsmodels(ar, ma, n):

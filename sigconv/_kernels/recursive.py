@@ -28,11 +28,11 @@ def _ar_filter_rows(e, phi, zi, out):
     ``zi``: ``(1, p)`` (shared by every row) or ``(B, p)`` holding the outputs before the first,
     most recent first (``zi[b, 0] = y_{-1}``).  ``p`` may be 0 (``out`` is a copy of ``e``).
 
-    The steady-state loop keeps the last four outputs in registers, so only ``phi[0] *
-    y_{t-1}`` (one multiply-add) sits on the dependency chain and no store-to-load forwarding
-    does; the contribution of lags 5..p is a contiguous dot product over ``out[b, t-p : t-4]``
-    of values written several steps earlier, which the CPU computes ahead (and LLVM
-    vectorises under the ``reassoc`` fast-math flag).
+    For ``p <= 8`` the steady-state loop keeps the last eight outputs in registers, so only
+    ``phi[0] * y_{t-1}`` (one multiply-add) sits on the dependency chain and no
+    store-to-load forwarding does.  Longer filters keep lag 1 on the chain and compute lags
+    2..p as a contiguous dot product over ``out[b, t-p : t-1]`` that the CPU computes ahead
+    (LLVM vectorises it under the ``reassoc`` fast-math flag).
     """
     nrows, n = e.shape
     p = phi.shape[0]
@@ -50,7 +50,7 @@ def _ar_filter_rows(e, phi, zi, out):
                 y = e[b, t] + c * y
                 out[b, t] = y
             continue
-        head = min(max(p, 4), n)
+        head = min(max(p, 8), n)
         for t in range(head):
             acc = e[b, t]
             for i in range(1, p + 1):
@@ -60,40 +60,77 @@ def _ar_filter_rows(e, phi, zi, out):
                 else:
                     acc += phi[i - 1] * zi[zrow, -k - 1]
             out[b, t] = acc
-        if head == n:
-            continue
-        if p > 8:
-            # long filters: lags 2..p as one dot product, only lag 1 on the chain
-            c1 = phi[0]
-            for t in range(head, n):
-                s = e[b, t]
-                base = t - p
-                for j in range(p - 1):
-                    s += phi[p - 1 - j] * out[b, base + j]
-                out[b, t] = s + c1 * out[b, t - 1]
-            continue
-        zero = phi[0] - phi[0]  # phi is finite
-        a1 = phi[0]
-        a2 = phi[1]
-        a3 = phi[2] if p > 2 else zero
-        a4 = phi[3] if p > 3 else zero
-        y1 = out[b, head - 1]
-        y2 = out[b, head - 2]
-        y3 = out[b, head - 3]
-        y4 = out[b, head - 4]
-        for t in range(head, n):
-            s = e[b, t]
-            base = t - p
-            for j in range(p - 4):
-                s += phi[p - 1 - j] * out[b, base + j]
-            y = s + a4 * y4 + a3 * y3
-            y = y + a2 * y2
-            y = y + a1 * y1
-            out[b, t] = y
-            y4 = y3
-            y3 = y2
-            y2 = y1
-            y1 = y
+        start = head
+        if p <= 8 and head < n:
+            start = _ar_registers(e[b], phi, out[b], head)
+        if start < n:
+            _ar_dot(e[b], phi, out[b], start)
+
+
+@jit
+def _ar_dot(e, phi, out, start):
+    """Steady state of :func:`_ar_filter_rows` for one row from ``start`` (>= p): lags 2..p
+    as one contiguous dot product, only lag 1 on the dependency chain.  Exact for any input
+    (used for p > 8, and after a non-finite output)."""
+    n = e.shape[0]
+    p = phi.shape[0]
+    c1 = phi[0]
+    for t in range(start, n):
+        s = e[t]
+        base = t - p
+        for j in range(p - 1):
+            s += phi[p - 1 - j] * out[base + j]
+        out[t] = s + c1 * out[t - 1]
+
+
+@jit
+def _ar_registers(e, phi, out, head):
+    """Steady state of :func:`_ar_filter_rows` for one row and ``2 <= p <= 8``, from ``head``
+    (>= 8, the outputs before it written).
+
+    The last eight outputs live in registers (coefficients past ``p`` are 0).  Returns where
+    it stopped: ``n``, or the first output that is not finite, from which the caller goes on
+    with the exact loop (a zero coefficient times inf would turn an IEEE inf into NaN).
+    """
+    n = e.shape[0]
+    p = phi.shape[0]
+    zero = phi[0] - phi[0]  # phi is finite
+    a1 = phi[0]
+    a2 = phi[1]
+    a3 = phi[2] if p > 2 else zero
+    a4 = phi[3] if p > 3 else zero
+    a5 = phi[4] if p > 4 else zero
+    a6 = phi[5] if p > 5 else zero
+    a7 = phi[6] if p > 6 else zero
+    a8 = phi[7] if p > 7 else zero
+    y1 = out[head - 1]
+    y2 = out[head - 2]
+    y3 = out[head - 3]
+    y4 = out[head - 4]
+    y5 = out[head - 5]
+    y6 = out[head - 6]
+    y7 = out[head - 7]
+    y8 = out[head - 8]
+    if not (y1 - y1 == 0 and y2 - y2 == 0 and y3 - y3 == 0 and y4 - y4 == 0
+            and y5 - y5 == 0 and y6 - y6 == 0 and y7 - y7 == 0 and y8 - y8 == 0):
+        return head
+    for t in range(head, n):
+        u = e[t] + a8 * y8 + a7 * y7 + a6 * y6 + a5 * y5
+        u = u + a4 * y4 + a3 * y3
+        y = u + a2 * y2
+        y = y + a1 * y1
+        if not (y - y == 0):
+            return t
+        out[t] = y
+        y8 = y7
+        y7 = y6
+        y6 = y5
+        y5 = y4
+        y4 = y3
+        y3 = y2
+        y2 = y1
+        y1 = y
+    return n
 
 
 ar_filter_serial, ar_filter_parallel = serial_and_parallel(_ar_filter_rows)
