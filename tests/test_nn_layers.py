@@ -97,6 +97,16 @@ def test_conv1d_backward_accumulates_and_init_like_torch():
     np.testing.assert_allclose(conv.grads["weight"], 2 * first, rtol=1e-14)
 
 
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_conv1d_inference_forward_equals_training_forward(dtype, rng):
+    conv = nn.Conv1D(3, 4, 5, stride=2, padding=2, dilation=2, dtype=dtype, random_state=1)
+    x = rng.standard_normal((7, 3, 33)).astype(dtype)
+    train = conv.forward(x)
+    np.testing.assert_array_equal(conv.forward(x, training=False), train)
+    with pytest.raises(RuntimeError, match="training=True"):
+        conv.backward(np.ones_like(train))
+
+
 def test_conv1d_input_gradient_is_full_convolution_with_flipped_kernel(rng):
     """Single channel, stride 1: the input gradient is ``np.convolve(g, w, 'full')``."""
     conv = nn.Conv1D(1, 1, 6, bias=False, dtype=np.float64, random_state=3)

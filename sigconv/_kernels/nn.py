@@ -102,20 +102,30 @@ def conv_forward(x, weight2d, bias, kernel_size, stride, dilation, pad_left, col
     """Cross-correlation layer, parallel over the batch: per sample ``im2col`` and one GEMM.
 
     ``x`` ``(N, C, L)``; ``weight2d`` ``(O, C*K)`` (the weight reshaped); ``bias`` ``(O,)``
-    (zeros for a layer without bias); ``cols`` ``(N, C*K, L_out)`` scratch that keeps the
-    unfolded input for :func:`conv_backward`; ``out`` ``(N, O, L_out)``.  Writes all of
-    ``cols`` and ``out``: ``out[n] = weight2d @ cols[n] + bias[:, None]``.  The caller limits
-    BLAS to one thread (the batch is the parallel axis).
+    (zeros for a layer without bias); ``out`` ``(N, O, L_out)``.  ``cols`` is scratch for the
+    unfolded input, either ``(N, C*K, L_out)`` (every sample kept for :func:`conv_backward`) or
+    ``(P, C*K, L_out)`` with ``P < N`` (inference: the batch runs in ``P`` chunks that reuse one
+    slice each).  Writes all of ``out``: ``out[n] = weight2d @ im2col(x[n]) + bias[:, None]``.
+    The caller limits BLAS to one thread (the batch is the parallel axis).
     """
     n_batch = x.shape[0]
     n_out, l_out = out.shape[1], out.shape[2]
-    for n in prange(n_batch):
-        im2col(x[n], kernel_size, stride, dilation, pad_left, cols[n])
-        np.dot(weight2d, cols[n], out[n])
-        for o in range(n_out):
-            b = bias[o]
-            for t in range(l_out):
-                out[n, o, t] += b
+    keep = cols.shape[0] == n_batch
+    n_parts = cols.shape[0]
+    for p in prange(n_parts):
+        lo = p * n_batch // n_parts
+        hi = (p + 1) * n_batch // n_parts
+        for n in range(lo, hi):
+            ci = n
+            if not keep:
+                ci = lo - lo + p  # as int64: the prange index may be unsigned, and a mixed
+                #                   signed/unsigned choice would unify to float64
+            im2col(x[n], kernel_size, stride, dilation, pad_left, cols[ci])
+            np.dot(weight2d, cols[ci], out[n])
+            for o in range(n_out):
+                b = bias[o]
+                for t in range(l_out):
+                    out[n, o, t] += b
 
 
 @jit_parallel

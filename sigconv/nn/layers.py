@@ -126,9 +126,11 @@ class Conv1D(Layer):
     -----
     The output length is ``floor((L + pad_left + pad_right - dilation*(k-1) - 1) / stride) + 1``.
     Forward unfolds each sample (im2col) and runs one matrix product per sample, in parallel
-    over the batch; backward computes the weight gradient as the correlation of input and
-    output gradient and the input gradient as the full convolution of the output gradient with
-    the flipped kernel (both as matrix products, see :mod:`sigconv._kernels.nn`).
+    over the batch; ``forward(x, training=False)`` (inference) keeps no unfolded copy of the
+    input, so it needs less memory but cannot be followed by ``backward``.  Backward computes
+    the weight gradient as the correlation of input and output gradient and the input gradient
+    as the full convolution of the output gradient with the flipped kernel (both as matrix
+    products, see :mod:`sigconv._kernels.nn`).
 
     Examples
     --------
@@ -185,7 +187,7 @@ class Conv1D(Layer):
         return (length + left + right - span) // self.stride + 1
 
     def forward(self, x: ArrayLike, training: bool = True) -> np.ndarray:
-        check_bool("training", training)
+        training = check_bool("training", training)
         x = as_input("x", x, self.dtype)
         check_channels("x", x, self.in_channels)
         n, c, length = x.shape
@@ -197,18 +199,23 @@ class Conv1D(Layer):
                 f"{self.dilation * (self.kernel_size - 1) + 1 - left - right} samples "
                 f"(kernel_size={self.kernel_size}, dilation={self.dilation}, padding={self.padding!r})")
         k = self.kernel_size
-        cols = np.empty((n, c * k, l_out), dtype=self.dtype)
+        # training keeps the unfolded input for backward; inference needs one slice per thread
+        rows = n if training else min(n, numba.get_num_threads())
+        cols = np.empty((rows, c * k, l_out), dtype=self.dtype)
         weight2d = self.params["weight"].reshape(self.out_channels, c * k)
         bias = self.params["bias"] if self.use_bias else np.zeros(self.out_channels, self.dtype)
         out = np.empty((n, self.out_channels, l_out), dtype=self.dtype)
         with _blas_single_thread():
             _nn.conv_forward(x, weight2d, bias, k, self.stride, self.dilation, self.pads()[0], cols, out)
-        self._cols = cols
+        self._cols = cols if training else None
         self._in_shape = x.shape
         return self._remember(out)
 
     def backward(self, grad_out: ArrayLike) -> np.ndarray:
         g = self._grad(grad_out)
+        if self._cols is None:
+            raise RuntimeError("Conv1D.backward needs the input of a forward(x, training=True); "
+                               "forward(x, training=False) keeps nothing for backward")
         n, o, l_out = g.shape
         c, k = self.in_channels, self.kernel_size
         parts = min(n, numba.get_num_threads())
