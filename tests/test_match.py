@@ -149,6 +149,19 @@ def test_zdist_equals_stumpy_mass(rng, dtype):
 
 
 @pytest.mark.parametrize("offset_sd", [1e3, 1e4])
+@pytest.mark.parametrize("mode", ["valid", "same"])
+def test_dc_offset_float32_same_mode(rng, offset_sd, mode):
+    base = rng.standard_normal(3000)
+    t = base[1000:1100].copy()
+    x32 = (base + offset_sd).astype(np.float32)
+    exact32 = match_template_naive(x32.astype(np.float64), t.astype(np.float32).astype(np.float64), mode)
+    for method in ("direct", "fft"):
+        got = match_template(x32, t.astype(np.float32), mode=mode, method=method)
+        assert np.abs(got).max() <= 1.0
+        np.testing.assert_allclose(got, exact32, rtol=0, atol=1e-3)
+
+
+@pytest.mark.parametrize("offset_sd", [1e3, 1e4])
 def test_dc_offset_float32_within_bound(rng, offset_sd):
     base = rng.standard_normal((96, 96))
     t = base[30:46, 50:66].copy()
@@ -356,7 +369,8 @@ def test_find_peaks_property(d, seed, ndim):
        st.integers(0, 2**31 - 1))
 def test_match_shapes_and_range_property(n, m, score, mode, seed):
     g = np.random.default_rng(seed)
-    x = g.standard_normal(n) * 10 ** g.uniform(-3, 3) + g.uniform(-1e4, 1e4)
+    # scale anywhere, DC offset up to 1e4 standard deviations (the bound API.md states)
+    x = (g.standard_normal(n) + g.uniform(-1e4, 1e4)) * 10 ** g.uniform(-3, 3)
     t = g.standard_normal(m)
     if m > n and mode == "valid":
         with pytest.raises(ValueError, match="`template`"):

@@ -1,0 +1,88 @@
+"""Template matching against skimage, OpenCV and stumpy (issue: template matching).
+
+Groups (ratios are peer time / sigconv time, measured in the same run, all threads):
+
+* ``match 2D zncc``: ``match_template(image, template)`` on float32 images against
+  ``skimage.feature.match_template`` (target 3×) and ``cv2.matchTemplate(...,
+  TM_CCOEFF_NORMED)`` (target 0.67×, i.e. within 1.5×);
+* ``match 1D``: a 1e6-sample signal, 'zdist' (float64) against ``stumpy.mass`` (target 5×) and
+  'zncc' (float32) against OpenCV on a 1×N image (target 1×).
+
+Timings on a shared 2-core machine are noisy; the minimum over repeats is reported.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from benchmarks._harness import Row, best_time, have
+from sigconv.match import match_template
+
+
+def _timer(quick: bool):
+    def t(fn):
+        return best_time(fn, repeat=3 if quick else 5, min_time=0.05 if quick else 0.2)
+    return t
+
+
+def _image(n: int, rng) -> np.ndarray:
+    # a smooth random field plus texture: realistic for template matching, not white noise
+    base = rng.standard_normal((n, n)).astype(np.float32)
+    return (np.cumsum(np.cumsum(base, axis=0), axis=1) / n + base).astype(np.float32)
+
+
+def _match_2d(quick: bool, t) -> list[Row]:
+    rows = []
+    rng = np.random.default_rng(0)
+    grid = ((1024, (32, 128)),) if quick else ((1024, (16, 32, 64, 128)), (2048, (16, 32, 64, 128)))
+    for n, sizes in grid:
+        image = _image(n, rng)
+        for m in sizes:
+            tpl = image[n // 3:n // 3 + m, n // 2:n // 2 + m].copy()
+            ours = t(lambda image=image, tpl=tpl: match_template(image, tpl))
+            case = f"{n}² float32, template {m}²"
+            if have("skimage"):
+                from skimage.feature import match_template as sk_match
+
+                peer = t(lambda image=image, tpl=tpl: sk_match(image, tpl))
+                rows.append(Row("match 2D zncc", case, "skimage.match_template", ours, peer, 3.0))
+            if have("cv2"):
+                import cv2
+
+                peer = t(lambda image=image, tpl=tpl: cv2.matchTemplate(image, tpl, cv2.TM_CCOEFF_NORMED))
+                rows.append(Row("match 2D zncc", case, "cv2 TM_CCOEFF_NORMED", ours, peer, 0.67))
+    return rows
+
+
+def _match_1d(quick: bool, t) -> list[Row]:
+    rows = []
+    rng = np.random.default_rng(1)
+    n = 1_000_000
+    x = np.cumsum(rng.standard_normal(n)) * 0.01 + rng.standard_normal(n)
+    for m in ((256,) if quick else (256, 16000)):
+        tpl = x[n // 2:n // 2 + m].copy()
+        if have("stumpy"):
+            import stumpy
+
+            ours = t(lambda tpl=tpl: match_template(x, tpl, score="zdist"))
+            if m > 1000:  # stumpy.mass takes minutes here (its sliding dot product is direct): once
+                peer = best_time(lambda tpl=tpl: stumpy.mass(tpl, x), repeat=1, min_time=0.0, warmup=False)
+            else:
+                peer = t(lambda tpl=tpl: stumpy.mass(tpl, x))
+            rows.append(Row("match 1D zdist", f"N=1e6 float64, m={m}", "stumpy.mass", ours, peer, 5.0))
+        if have("cv2"):
+            import cv2
+
+            x32 = x.astype(np.float32)
+            t32 = tpl.astype(np.float32)
+            ours = t(lambda x32=x32, t32=t32: match_template(x32, t32))
+            peer = t(lambda x32=x32, t32=t32: cv2.matchTemplate(
+                x32[None, :], t32[None, :], cv2.TM_CCOEFF_NORMED))
+            rows.append(Row("match 1D zncc", f"N=1e6 float32, m={m}", "cv2 TM_CCOEFF_NORMED 1×N",
+                            ours, peer, 1.0))
+    return rows
+
+
+def run(quick: bool) -> list[Row]:
+    t = _timer(quick)
+    return _match_2d(quick, t) + _match_1d(quick, t)
