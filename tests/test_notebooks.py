@@ -16,6 +16,10 @@ nbformat = pytest.importorskip("nbformat")
 nbclient = pytest.importorskip("nbclient")
 pytest.importorskip("ipykernel")
 
+# kernel start-up noise of the Jupyter stack on some Python versions (not sigconv's to fix)
+pytestmark = [pytest.mark.filterwarnings("ignore::DeprecationWarning:jupyter_core.*"),
+              pytest.mark.filterwarnings("ignore::DeprecationWarning:nbclient.*")]
+
 NB_DIR = Path(__file__).resolve().parents[1] / "notebooks"
 NOTEBOOKS = sorted(NB_DIR.glob("*.ipynb"))
 MAX_BYTES = 400 * 1024
