@@ -21,6 +21,7 @@ import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
 from scipy.special import expit
 
+from sigconv._jit import threads
 from sigconv._kernels import nn as _nn
 from sigconv._validate import check_float, check_int
 from sigconv.nn._checks import (
@@ -56,6 +57,20 @@ def _blas_single_thread():
     if _BLAS is False:  # pragma: no cover
         return contextlib.nullcontext()
     return _BLAS.limit(limits=1, user_api="blas")
+
+
+#: multiply-adds (about 10 ms on one core) below which a kernel runs on the calling thread
+#: only: waking a thread pool costs little on an idle machine, but on a busy one each parallel
+#: region waits for every thread to be scheduled, which measured 2x slower than serial for
+#: the small layers of a training step
+PARALLEL_MIN_WORK = 1 << 25
+
+
+def _threads_for(work: int, n_batch: int) -> int:
+    """Threads for a batch-parallel kernel doing ``work`` multiply-adds (1 when small)."""
+    if work < PARALLEL_MIN_WORK:
+        return 1
+    return max(1, min(n_batch, numba.get_num_threads()))
 
 
 class Layer:
@@ -200,12 +215,13 @@ class Conv1D(Layer):
                 f"(kernel_size={self.kernel_size}, dilation={self.dilation}, padding={self.padding!r})")
         k = self.kernel_size
         # training keeps the unfolded input for backward; inference needs one slice per thread
-        rows = n if training else min(n, numba.get_num_threads())
+        n_threads = _threads_for(n * self.out_channels * c * k * l_out, n)
+        rows = n if training else n_threads
         cols = np.empty((rows, c * k, l_out), dtype=self.dtype)
         weight2d = self.params["weight"].reshape(self.out_channels, c * k)
         bias = self.params["bias"] if self.use_bias else np.zeros(self.out_channels, self.dtype)
         out = np.empty((n, self.out_channels, l_out), dtype=self.dtype)
-        with _blas_single_thread():
+        with _blas_single_thread(), threads(n_threads):
             _nn.conv_forward(x, weight2d, bias, k, self.stride, self.dilation, self.pads()[0], cols, out)
         self._cols = cols if training else None
         self._in_shape = x.shape
@@ -218,12 +234,12 @@ class Conv1D(Layer):
                                "forward(x, training=False) keeps nothing for backward")
         n, o, l_out = g.shape
         c, k = self.in_channels, self.kernel_size
-        parts = min(n, numba.get_num_threads())
+        parts = _threads_for(n * o * c * k * l_out, n)
         grad_w = np.zeros((parts, o, c * k), dtype=self.dtype)
         dcols = np.empty((parts, c * k, l_out), dtype=self.dtype)
         grad_x = np.empty(self._in_shape, dtype=self.dtype)
         weight2d = self.params["weight"].reshape(o, c * k)
-        with _blas_single_thread():
+        with _blas_single_thread(), threads(parts):
             _nn.conv_backward(self._cols, weight2d, g, k, self.stride, self.dilation, self.pads()[0],
                               grad_w, dcols, grad_x)
         self.grads["weight"] += grad_w.sum(axis=0).reshape(self.params["weight"].shape)
@@ -322,8 +338,9 @@ class _Pool1D(Layer):
         l_out = (length - self.kernel_size) // self.stride + 1
         out = np.empty((n, c, l_out), dtype=x.dtype)
         index = _NO_INDEX if self._mode == _nn.POOL_AVG else np.empty(out.shape, dtype=np.int64)
-        _nn.pool_forward(x, self.kernel_size, self.stride, self._mode, x.dtype.type(self.kernel_size),
-                         out, index)
+        with threads(_threads_for(out.size * self.kernel_size, n)):
+            _nn.pool_forward(x, self.kernel_size, self.stride, self._mode, x.dtype.type(self.kernel_size),
+                             out, index)
         self._index = index
         self._in_shape = x.shape
         return self._remember(out)
@@ -331,8 +348,9 @@ class _Pool1D(Layer):
     def backward(self, grad_out: ArrayLike) -> np.ndarray:
         g = self._grad(grad_out)
         grad_x = np.empty(self._in_shape, dtype=g.dtype)
-        _nn.pool_backward(g, self._index, self.kernel_size, self.stride, self._mode,
-                          g.dtype.type(self.kernel_size), grad_x)
+        with threads(_threads_for(g.size * self.kernel_size, g.shape[0])):
+            _nn.pool_backward(g, self._index, self.kernel_size, self.stride, self._mode,
+                              g.dtype.type(self.kernel_size), grad_x)
         return grad_x
 
 
