@@ -28,11 +28,8 @@ def _ar_filter_rows(e, phi, zi, out):
     ``zi``: ``(1, p)`` (shared by every row) or ``(B, p)`` holding the outputs before the first,
     most recent first (``zi[b, 0] = y_{-1}``).  ``p`` may be 0 (``out`` is a copy of ``e``).
 
-    For ``p <= 8`` the steady-state loop keeps the last eight outputs in registers, so only
-    ``phi[0] * y_{t-1}`` (one multiply-add) sits on the dependency chain and no
-    store-to-load forwarding does.  Longer filters keep lag 1 on the chain and compute lags
-    2..p as a contiguous dot product over ``out[b, t-p : t-1]`` that the CPU computes ahead
-    (LLVM vectorises it under the ``reassoc`` fast-math flag).
+    The steady state (:func:`_ar_registers`) keeps the last eight outputs in registers, so
+    only ``phi[0] * y_{t-1}`` (one multiply-add) sits on the dependency chain.
     """
     nrows, n = e.shape
     p = phi.shape[0]
@@ -61,21 +58,27 @@ def _ar_filter_rows(e, phi, zi, out):
                     acc += phi[i - 1] * zi[zrow, -k - 1]
             out[b, t] = acc
         start = head
-        if p <= 8 and head < n:
-            start = _ar_registers(e[b], phi, out[b], head)
+        if head < n:
+            start = _ar_registers(e[b], phi, out[b])
         if start < n:
-            _ar_dot(e[b], phi, out[b], start)
+            # views that start p samples early, so the loop index never goes negative
+            _ar_dot(e[b, start - p:], phi, out[b, start - p:])
+
+
+# Both steady-state loops run ``for t in range(p, n)`` (or from the constant 8) so that LLVM
+# can prove every ``out[t - i]`` index non-negative: Numba's wraparound of negative indices
+# otherwise stays in the inner loop and blocks its vectorisation (about 1.6x slower).
 
 
 @jit
-def _ar_dot(e, phi, out, start):
-    """Steady state of :func:`_ar_filter_rows` for one row from ``start`` (>= p): lags 2..p
-    as one contiguous dot product, only lag 1 on the dependency chain.  Exact for any input
-    (used for p > 8, and after a non-finite output)."""
+def _ar_dot(e, phi, out):
+    """Steady state of :func:`_ar_filter_rows` for one row from sample ``p`` (the ``p``
+    before it written): lags 2..p as one contiguous dot product, only lag 1 on the
+    dependency chain.  Exact for any input (used once an output is not finite)."""
     n = e.shape[0]
     p = phi.shape[0]
     c1 = phi[0]
-    for t in range(start, n):
+    for t in range(p, n):
         s = e[t]
         base = t - p
         for j in range(p - 1):
@@ -84,13 +87,16 @@ def _ar_dot(e, phi, out, start):
 
 
 @jit
-def _ar_registers(e, phi, out, head):
-    """Steady state of :func:`_ar_filter_rows` for one row and ``2 <= p <= 8``, from ``head``
-    (>= 8, the outputs before it written).
+def _ar_registers(e, phi, out):
+    """Steady state of :func:`_ar_filter_rows` for one row and ``p >= 2``, from sample
+    ``max(p, 8)`` (the outputs before it written).
 
-    The last eight outputs live in registers (coefficients past ``p`` are 0).  Returns where
-    it stopped: ``n``, or the first output that is not finite, from which the caller goes on
-    with the exact loop (a zero coefficient times inf would turn an IEEE inf into NaN).
+    The last eight outputs live in registers (coefficients past ``p`` are 0), so only
+    ``phi[0] * y_{t-1}`` sits on the dependency chain and no store-to-load forwarding does;
+    lags 9..p are a contiguous dot product over outputs written at least eight steps
+    earlier (vectorised under ``reassoc``).  Returns where it stopped: ``n``, or the first
+    output that is not finite, from which the caller goes on with the exact loop of
+    :func:`_ar_dot` (a zero coefficient times inf would turn an IEEE inf into NaN).
     """
     n = e.shape[0]
     p = phi.shape[0]
@@ -103,6 +109,7 @@ def _ar_registers(e, phi, out, head):
     a6 = phi[5] if p > 5 else zero
     a7 = phi[6] if p > 6 else zero
     a8 = phi[7] if p > 7 else zero
+    head = max(p, 8)
     y1 = out[head - 1]
     y2 = out[head - 2]
     y3 = out[head - 3]
@@ -114,7 +121,22 @@ def _ar_registers(e, phi, out, head):
     if not (y1 - y1 == 0 and y2 - y2 == 0 and y3 - y3 == 0 and y4 - y4 == 0
             and y5 - y5 == 0 and y6 - y6 == 0 and y7 - y7 == 0 and y8 - y8 == 0):
         return head
-    for t in range(head, n):
+    if p > 8:
+        for t in range(p, n):
+            s = e[t]
+            base = t - p
+            for j in range(p - 8):
+                s += phi[p - 1 - j] * out[base + j]
+            u = s + a8 * y8 + a7 * y7 + a6 * y6 + a5 * y5
+            u = u + a4 * y4 + a3 * y3
+            y = u + a2 * y2
+            y = y + a1 * y1
+            if not (y - y == 0):
+                return t
+            out[t] = y
+            y8, y7, y6, y5, y4, y3, y2, y1 = y7, y6, y5, y4, y3, y2, y1, y
+        return n
+    for t in range(8, n):
         u = e[t] + a8 * y8 + a7 * y7 + a6 * y6 + a5 * y5
         u = u + a4 * y4 + a3 * y3
         y = u + a2 * y2
@@ -122,14 +144,7 @@ def _ar_registers(e, phi, out, head):
         if not (y - y == 0):
             return t
         out[t] = y
-        y8 = y7
-        y7 = y6
-        y6 = y5
-        y5 = y4
-        y4 = y3
-        y3 = y2
-        y2 = y1
-        y1 = y
+        y8, y7, y6, y5, y4, y3, y2, y1 = y7, y6, y5, y4, y3, y2, y1, y
     return n
 
 
