@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import warnings
 
+import numba
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -79,6 +80,33 @@ def test_conv1d_matches_torch(case, dtype, rng):
     left, right = conv.pads()
     naive = conv1d_nn_naive(x, conv.params["weight"], conv.params.get("bias"), stride, left, right, dilation)
     _close(out, naive, dtype, terms)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_threaded_path_equals_serial_path(dtype, rng, monkeypatch):
+    """Small layers run serially; forcing the batch-parallel path (weight gradient summed over
+    per-chunk buffers, inference reusing one im2col slice per thread) gives the same numbers."""
+    from sigconv.nn import layers
+
+    conv = nn.Conv1D(3, 4, 5, stride=2, padding=3, dilation=2, dtype=dtype, random_state=0)
+    pool = nn.MaxPool1D(3, 2)
+    x = rng.standard_normal((9, 3, 41)).astype(dtype)
+
+    def run():
+        for grad in conv.grads.values():
+            grad.fill(0)
+        out = conv.forward(x)
+        pooled = pool.forward(out)
+        gx = conv.backward(pool.backward(np.ones_like(pooled)))
+        return out, pooled, gx, conv.grads["weight"].copy(), conv.forward(x, training=False)
+
+    serial = run()
+    monkeypatch.setattr(layers, "PARALLEL_MIN_WORK", 0)
+    assert layers._threads_for(1, 9) == min(9, numba.get_num_threads())
+    threaded = run()
+    for a, b in zip(serial, threaded, strict=True):
+        assert_close(b, a, dtype=dtype, n_terms=9 * 41)
+    np.testing.assert_array_equal(threaded[4], threaded[0])
 
 
 def test_conv1d_backward_accumulates_and_init_like_torch():

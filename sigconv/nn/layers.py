@@ -467,10 +467,10 @@ class Flatten(Layer):
         if x.ndim < 2:
             raise ValueError(f"`x` must have a batch axis and at least one more; got shape {x.shape}")
         self._in_shape = x.shape
-        return self._remember(x.reshape(x.shape[0], -1))
+        return self._remember(x.reshape(x.shape[0], -1).copy())  # outputs never alias inputs
 
     def backward(self, grad_out: ArrayLike) -> np.ndarray:
-        return self._grad(grad_out).reshape(self._in_shape)
+        return self._grad(grad_out).reshape(self._in_shape).copy()
 
 
 class _Elementwise(Layer):
