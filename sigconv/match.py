@@ -261,7 +261,9 @@ class Matcher:
     other templates reuses what depends only on the signal: the centred copy of ``x``, its
     Fourier transform (one transform of the signal's own size serves every template size,
     since a circular correlation of that length leaves all 'valid' outputs free of
-    wrap-around) and the window statistics of each template shape already seen.  With
+    wrap-around) and, for signals holding NaN/inf or 3D templates, the window statistics of
+    each template shape already seen (otherwise they are fused into the O(N) scoring pass,
+    cheaper to redo than to store).  With
     ``mode='same'`` the signal is padded by the template's extent, so the reuse is among
     templates of one shape.
 
@@ -385,25 +387,49 @@ class Matcher:
         centred = score in _CENTRED
         key = (axes, pads, centred, dtype.str)
         prep, batch = self._signal(axes, pads, centred, dtype)
-        s1, s2, bad = self._stats(key, prep, tshape)
         t_used, t2 = _prepared_template(t, score, prep.centre)
         num = self._correlation(key, prep.xc, t_used.astype(dtype), method)
-        out = np.empty(s1.shape, dtype=dtype)
         m = int(np.prod(tshape))
         tol = _tolerance(tshape)
         floor = tol * prep.absmax ** 2 * m if score == "ncc" else 0.0
-        b = s1.shape[0]
+        if prep.bad is None and len(tshape) <= 2:
+            out = self._fused_scores(score, prep.xc, num, tshape, t2, tol, floor)
+        else:
+            out = self._combined_scores(key, score, prep, num, tshape, t2, tol, floor)
+        out = out.reshape(batch + out.shape[1:])
+        out = np.moveaxis(out, tuple(range(-len(axes), 0)), axes)
+        return np.ascontiguousarray(out)
+
+    def _fused_scores(self, score, xc, num, tshape, t2, tol, floor) -> np.ndarray:
+        """Scores of a finite signal, 1D or 2D template: window sums and scores in one kernel."""
+        mh, mw = (1,) + tshape if len(tshape) == 1 else tshape
+        bsz = xc.shape[0]
+        x3 = xc.reshape(bsz, -1, xc.shape[-1])
+        out_shape = (bsz,) + tuple(n - k + 1 for n, k in zip(xc.shape[1:], tshape, strict=True))
+        num3 = np.ascontiguousarray(np.broadcast_to(num, out_shape)).reshape(bsz, -1, out_shape[-1])
+        out = np.empty(num3.shape, dtype=xc.dtype)
+        t2b = np.ascontiguousarray(np.broadcast_to(np.asarray(t2, dtype=np.float64), (bsz,)))
+        strip = max(4 * mh, 64)
+        chunk = max(4 * mw, 1024)
+        kern = _kernel((_k.scores_2d_serial, _k.scores_2d_parallel), self._workers)
+        with threads(self._workers):
+            kern(_CODES[score], x3, num3, mh, mw, strip, chunk, t2b, tol, floor, out)
+        return out.reshape(out_shape)
+
+    def _combined_scores(self, key, score, prep, num, tshape, t2, tol, floor) -> np.ndarray:
+        """Scores from cached window sums (signals with NaN/inf, 3D templates)."""
+        s1, s2, bad = self._stats(key, prep, tshape)
+        out = np.empty(s1.shape, dtype=prep.xc.dtype)
+        m = int(np.prod(tshape))
         empty = np.empty(0)
         comb = _kernel((_k.combine_serial, _k.combine_parallel), self._workers)
         with threads(self._workers):
-            for i in range(b):
+            for i in range(s1.shape[0]):
                 comb(_CODES[score], np.ascontiguousarray(num[i if num.shape[0] > 1 else 0]).reshape(-1),
                      s1[i].reshape(-1), s2[i].reshape(-1),
                      empty if bad is None else bad[i].reshape(-1),
                      m, float(t2[i if t2.shape[0] > 1 else 0]), tol, floor, out[i].reshape(-1))
-        out = out.reshape(batch + out.shape[1:])
-        out = np.moveaxis(out, tuple(range(-len(axes), 0)), axes)
-        return np.ascontiguousarray(out)
+        return out
 
     def locate(self, template: ArrayLike, *, threshold: float | None = 0.8, min_distance: int | None = None,
                max_matches: int | None = None, score: Score = "zncc") -> Peaks:

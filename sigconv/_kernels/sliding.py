@@ -320,3 +320,90 @@ def greedy_suppress(rows, cols, spacing, max_peaks, shape_r, shape_c, keep):
 from sigconv._jit import jit as _jit  # noqa: E402
 
 greedy_suppress = _jit(greedy_suppress)
+
+
+# ----------------------------------------------------------------------------- fused 2D scores
+
+
+from sigconv._jit import jit as _jit_one  # noqa: E402
+
+
+@_jit_one
+def _score_one(code, a, s1, s2, inv_m, m, t2, tol, floor):
+    """One score from the correlation ``a`` and the window sums ``s1``, ``s2`` (see _combine)."""
+    if code == ZNCC or code == ZDIST:
+        var_m = s2 - s1 * s1 * inv_m
+        if var_m <= tol * s2 or var_m <= 0.0:
+            if code == ZNCC:
+                return 0.0
+            return np.sqrt(np.float64(m))
+        r = a / np.sqrt(var_m * t2)
+        r = min(1.0, max(-1.0, r))
+        if code == ZNCC:
+            return r
+        return np.sqrt(max(2.0 * m * (1.0 - r), 0.0))
+    if code == NCC:
+        if s2 <= floor:
+            return 0.0
+        return min(1.0, max(-1.0, a / np.sqrt(s2 * t2)))
+    if code == CCORR:
+        return a
+    return max(s2 - 2.0 * a + t2, 0.0)
+
+
+def _scores_2d(code, xc, num, mh, mw, strip, chunk, t2, tol, floor, out):
+    """Window sums and scores in one pass, for finite signals (no separate sum arrays).
+
+    xc : (B, H, W) float32/float64 centred, finite.  num : (B, Ho, Wo) same dtype, the
+    sliding correlation ('valid').  mh, mw : template shape.  strip : output rows per task
+    (the column sums are re-anchored with a direct sum at each strip start).  chunk : output
+    columns per task (the row sums are re-anchored at each chunk start of every row).
+    t2 : (B,) float64 template sums of squares as the score needs them.  out : (B, Ho, Wo),
+    written entirely.  Each task keeps float64 running column sums of ``xc`` and ``xc**2``
+    over its columns, slides them down its strip, and along each row runs the window sums,
+    so every window sum carries at most ``(mh + strip) + (mw + chunk)`` roundings of float64.
+    """
+    n_b = xc.shape[0]
+    ho = out.shape[1]
+    wo = out.shape[2]
+    n_strips = (ho + strip - 1) // strip
+    n_chunks = (wo + chunk - 1) // chunk
+    m = mh * mw
+    inv_m = 1.0 / m
+    for task in prange(n_b * n_strips * n_chunks):
+        b = task // (n_strips * n_chunks)
+        rest = task % (n_strips * n_chunks)
+        i0 = (rest // n_chunks) * strip
+        i1 = min(i0 + strip, ho)
+        j0 = (rest % n_chunks) * chunk
+        j1 = min(j0 + chunk, wo)
+        width = j1 - j0 + mw - 1
+        col1 = np.zeros(width)
+        col2 = np.zeros(width)
+        tb = t2[b]
+        for r in range(i0, i0 + mh):
+            for j in range(width):
+                v = np.float64(xc[b, r, j0 + j])
+                col1[j] += v
+                col2[j] += v * v
+        for i in range(i0, i1):
+            if i > i0:
+                for j in range(width):
+                    vo = np.float64(xc[b, i - 1, j0 + j])
+                    vn = np.float64(xc[b, i + mh - 1, j0 + j])
+                    col1[j] += vn - vo
+                    col2[j] += (vn - vo) * (vn + vo)
+            a1 = 0.0
+            a2 = 0.0
+            for j in range(mw):
+                a1 += col1[j]
+                a2 += col2[j]
+            out[b, i, j0] = _score_one(code, np.float64(num[b, i, j0]), a1, a2, inv_m, m, tb, tol, floor)
+            for j in range(1, j1 - j0):
+                a1 += col1[j + mw - 1] - col1[j - 1]
+                a2 += col2[j + mw - 1] - col2[j - 1]
+                out[b, i, j0 + j] = _score_one(code, np.float64(num[b, i, j0 + j]), a1, a2, inv_m, m, tb,
+                                               tol, floor)
+
+
+scores_2d_serial, scores_2d_parallel = serial_and_parallel(_scores_2d)
