@@ -39,9 +39,8 @@ __all__ = ["DataFrameSigconvAccessor", "SeriesSigconvAccessor"]
 # ----------------------------------------------------------------------------- conversion
 
 
-def _column_dtype(name, series: pd.Series) -> np.dtype:
-    """The float dtype one column computes in; ``TypeError`` for non-numeric data."""
-    dtype = series.dtype
+def _column_dtype(name, dtype) -> np.dtype:
+    """The float dtype a column of ``dtype`` computes in; ``TypeError`` for non-numeric data."""
     if not pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_complex_dtype(dtype):
         raise TypeError(f"column {name!r} has dtype {dtype}; the .sigconv accessor needs real numeric "
                         "data (bool, int, float or their nullable versions)")
@@ -58,13 +57,13 @@ def _column_values(series: pd.Series, dtype: np.dtype) -> np.ndarray:
 
 def _series_rows(s: pd.Series) -> np.ndarray:
     """``(1, n)`` float rows of a Series."""
-    dtype = _column_dtype(s.name, s)
+    dtype = _column_dtype(s.name, s.dtype)
     return np.ascontiguousarray(_column_values(s, dtype)).reshape(1, -1)
 
 
 def _frame_rows(df: pd.DataFrame) -> np.ndarray:
     """``(k, n)`` float rows of a DataFrame, one row per column, in one array."""
-    dtypes = [_column_dtype(c, df.iloc[:, j]) for j, c in enumerate(df.columns)]
+    dtypes = [_column_dtype(c, d) for c, d in zip(df.columns, df.dtypes, strict=True)]
     if not dtypes:
         raise ValueError("the DataFrame has no columns")
     dtype = np.dtype(np.float32) if all(d == np.float32 for d in dtypes) else np.dtype(np.float64)

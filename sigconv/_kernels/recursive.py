@@ -242,12 +242,54 @@ window_direct_serial, window_direct_parallel = serial_and_parallel(_window_direc
 
 @jit
 def _uniform_window_finite_row(x, m, offset, minp, out):
-    """:func:`_uniform_window_rows` for one row of finite samples: no classification, and the
-    window's sample count follows from the geometry alone."""
+    """:func:`_uniform_window_rows` for one row of finite samples.
+
+    The interior (windows wholly inside the row) runs :func:`_boxcar_interior` on views, so
+    every index is provably non-negative and the loop carries one add; the partial windows
+    at the edges take :func:`_boxcar_edges`.
+    """
+    n = x.shape[0]
+    t0 = min(max(m - 1 - offset, 0), n)
+    t1 = max(min(n - offset, n), t0)
+    _boxcar_edges(x, m, offset, minp, out, 0, t0)
+    if t1 > t0:
+        if m >= minp:
+            _boxcar_interior(x[t0 + offset - m + 1: t1 + offset], m, out[t0:t1])
+        else:
+            out[t0:t1] = np.nan
+    _boxcar_edges(x, m, offset, minp, out, t1, n)
+
+
+@jit
+def _boxcar_interior(xs, m, out):
+    """``out[k] = mean(xs[k : k + m])`` for ``k < len(out)``; ``xs`` holds ``len(out) + m -
+    1`` finite samples.  A running sum in float64, recomputed from scratch every ``m``
+    outputs so that rounding cannot build up (and no compensated summation is needed,
+    which fast-math reassociation would undo)."""
+    count = out.shape[0]
+    inv = 1.0 / m
+    c = 0
+    while c < count:
+        s = np.float64(0.0)
+        for i in range(m):
+            s += xs[c + i]
+        out[c] = s * inv
+        stop = min(c + m, count)
+        for k in range(c + 1, stop):
+            s += xs[k + m - 1] - xs[k - 1]
+            out[k] = s * inv
+        c = stop
+
+
+@jit
+def _boxcar_edges(x, m, offset, minp, out, start, stop):
+    """Boxcar means of finite ``x`` for outputs ``start <= t < stop`` whose windows may be
+    cut by the ends of the row: the count follows from the geometry; fewer than ``minp``
+    samples (or none) give NaN."""
     n = x.shape[0]
     s = np.float64(0.0)
     since = 0
-    for t in range(n):
+    for t in range(start, stop):
         hi = t + offset
         lo = hi - m + 1
         if since == 0:
