@@ -27,7 +27,6 @@ import math
 from typing import Literal
 
 import numpy as np
-import scipy.signal
 from numpy.typing import ArrayLike
 
 from sigconv import _filter_checks as fc
@@ -87,6 +86,8 @@ def _ewma_alpha_param(params: dict) -> float:
 
 def _scipy_window(kind: str, window: int, params: dict) -> np.ndarray:
     """A symmetric scipy window by name, as pandas ``rolling(win_type=kind)`` builds it."""
+    import scipy.signal   # lazily: scipy.signal takes most of a second to import
+
     func = getattr(scipy.signal.windows, kind, None) if kind != "get_window" else None
     try:
         if callable(func) and kind in scipy.signal.windows.__all__:
@@ -105,6 +106,8 @@ def _scipy_window(kind: str, window: int, params: dict) -> np.ndarray:
 
 
 def _raw_window(kind: str, window: int, params: dict) -> np.ndarray:
+    import scipy.signal   # lazily, as in _scipy_window
+
     params = dict(params)
     if kind == "uniform":
         w = np.ones(window)
