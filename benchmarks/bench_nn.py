@@ -94,7 +94,7 @@ def run(quick: bool) -> list[Row]:
 
     from sigconv._jit import threads
 
-    repeat = 3 if quick else 7
+    repeat = 5 if quick else 10
     previous = torch.get_num_threads()
     torch.set_num_threads(THREADS)
     try:
