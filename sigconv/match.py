@@ -338,11 +338,14 @@ class Matcher:
             tspec = tspec * spec
         y = sfft.irfftn(tspec, fshape, axes=axes, workers=self._workers, overwrite_x=True)
         # correlation = convolution with the flipped template; valid outputs start at m - 1
-        index = tuple(slice(m - 1, n) for m, n in zip(t.shape[1:], xc.shape[1:], strict=True))
-        return y[(Ellipsis,) + index]
+        return y, tuple(m - 1 for m in t.shape[1:])
 
     def _correlation(self, key, xc: np.ndarray, t: np.ndarray, method: str) -> np.ndarray:
-        """Sliding dot product, 'valid' over the last ``t.ndim - 1`` axes; ``t`` is ``(1 or B, *shape)``."""
+        """Sliding dot product, 'valid' over the last ``t.ndim - 1`` axes; ``t`` is ``(1 or B, *shape)``.
+
+        Returns ``(y, offsets)``: the valid outputs are ``y[..., o0:o0 + n0, o1:o1 + n1]`` (an
+        FFT result is returned whole, so the scoring kernel reads it without a copy).
+        """
         from sigconv.convolve import choose_method, correlate, correlate2d
 
         nd = t.ndim - 1
@@ -357,12 +360,12 @@ class Matcher:
         if method == "fft":
             return self._fft_correlation(key, xc, t)
         if nd == 1:
-            return correlate(xc, tk, "valid", method=method, workers=self._workers)
+            return correlate(xc, tk, "valid", method=method, workers=self._workers), (0,)
         if nd == 2:
-            return correlate2d(xc, tk, "valid", method=method, workers=self._workers)
+            return correlate2d(xc, tk, "valid", method=method, workers=self._workers), (0, 0)
         import scipy.signal
 
-        return scipy.signal.correlate(xc, t, mode="valid", method="direct")
+        return scipy.signal.correlate(xc, t, mode="valid", method="direct"), (0, 0, 0)
 
     def match(self, template: ArrayLike, *, score: Score = "zncc",
               method: Literal["auto", "direct", "fft", "overlap-add"] = "auto") -> np.ndarray:
@@ -388,32 +391,37 @@ class Matcher:
         key = (axes, pads, centred, dtype.str)
         prep, batch = self._signal(axes, pads, centred, dtype)
         t_used, t2 = _prepared_template(t, score, prep.centre)
-        num = self._correlation(key, prep.xc, t_used.astype(dtype), method)
+        num, offsets = self._correlation(key, prep.xc, t_used.astype(dtype), method)
         m = int(np.prod(tshape))
         tol = _tolerance(tshape)
         floor = tol * prep.absmax ** 2 * m if score == "ncc" else 0.0
         if prep.bad is None and len(tshape) <= 2:
-            out = self._fused_scores(score, prep.xc, num, tshape, t2, tol, floor)
+            out = self._fused_scores(score, prep.xc, num, offsets, tshape, t2, tol, floor)
         else:
-            out = self._combined_scores(key, score, prep, num, tshape, t2, tol, floor)
+            sizes = zip(offsets, prep.xc.shape[1:], tshape, strict=True)
+            valid = tuple(slice(o, o + n - k + 1) for o, n, k in sizes)
+            out = self._combined_scores(key, score, prep, num[(Ellipsis,) + valid], tshape, t2, tol, floor)
         out = out.reshape(batch + out.shape[1:])
         out = np.moveaxis(out, tuple(range(-len(axes), 0)), axes)
         return np.ascontiguousarray(out)
 
-    def _fused_scores(self, score, xc, num, tshape, t2, tol, floor) -> np.ndarray:
+    def _fused_scores(self, score, xc, num, offsets, tshape, t2, tol, floor) -> np.ndarray:
         """Scores of a finite signal, 1D or 2D template: window sums and scores in one kernel."""
         mh, mw = (1,) + tshape if len(tshape) == 1 else tshape
         bsz = xc.shape[0]
         x3 = xc.reshape(bsz, -1, xc.shape[-1])
         out_shape = (bsz,) + tuple(n - k + 1 for n, k in zip(xc.shape[1:], tshape, strict=True))
-        num3 = np.ascontiguousarray(np.broadcast_to(num, out_shape)).reshape(bsz, -1, out_shape[-1])
-        out = np.empty(num3.shape, dtype=xc.dtype)
+        r0, c0 = (0,) + offsets if len(offsets) == 1 else offsets
+        if num.shape[0] != bsz:
+            num = np.broadcast_to(num, (bsz,) + num.shape[1:])
+        num3 = np.ascontiguousarray(num).reshape(bsz, -1, num.shape[-1])
+        out = np.empty((bsz, int(np.prod(out_shape[1:-1])), out_shape[-1]), dtype=xc.dtype)
         t2b = np.ascontiguousarray(np.broadcast_to(np.asarray(t2, dtype=np.float64), (bsz,)))
         strip = max(4 * mh, 64)
         chunk = max(4 * mw, 1024)
         kern = _kernel((_k.scores_2d_serial, _k.scores_2d_parallel), self._workers)
         with threads(self._workers):
-            kern(_CODES[score], x3, num3, mh, mw, strip, chunk, t2b, tol, floor, out)
+            kern(_CODES[score], x3, num3, r0, c0, mh, mw, strip, chunk, t2b, tol, floor, out)
         return out.reshape(out_shape)
 
     def _combined_scores(self, key, score, prep, num, tshape, t2, tol, floor) -> np.ndarray:

@@ -351,11 +351,13 @@ def _score_one(code, a, s1, s2, inv_m, m, t2, tol, floor):
     return max(s2 - 2.0 * a + t2, 0.0)
 
 
-def _scores_2d(code, xc, num, mh, mw, strip, chunk, t2, tol, floor, out):
+def _scores_2d(code, xc, num, r0, c0, mh, mw, strip, chunk, t2, tol, floor, out):
     """Window sums and scores in one pass, for finite signals (no separate sum arrays).
 
-    xc : (B, H, W) float32/float64 centred, finite.  num : (B, Ho, Wo) same dtype, the
-    sliding correlation ('valid').  mh, mw : template shape.  strip : output rows per task
+    xc : (B, H, W) float32/float64 centred, finite.  num : (B, >= r0 + Ho, >= c0 + Wo) same
+    dtype, C-contiguous: ``num[b, r0 + i, c0 + j]`` is the sliding correlation ('valid') at
+    ``(i, j)`` (an FFT result is passed whole, with the offsets of its valid part).
+    mh, mw : template shape.  strip : output rows per task
     (the column sums are re-anchored with a direct sum at each strip start).  chunk : output
     columns per task (the row sums are re-anchored at each chunk start of every row).
     t2 : (B,) float64 template sums of squares as the score needs them.  out : (B, Ho, Wo),
@@ -398,12 +400,13 @@ def _scores_2d(code, xc, num, mh, mw, strip, chunk, t2, tol, floor, out):
             for j in range(mw):
                 a1 += col1[j]
                 a2 += col2[j]
-            out[b, i, j0] = _score_one(code, np.float64(num[b, i, j0]), a1, a2, inv_m, m, tb, tol, floor)
+            a = np.float64(num[b, r0 + i, c0 + j0])
+            out[b, i, j0] = _score_one(code, a, a1, a2, inv_m, m, tb, tol, floor)
             for j in range(1, j1 - j0):
                 a1 += col1[j + mw - 1] - col1[j - 1]
                 a2 += col2[j + mw - 1] - col2[j - 1]
-                out[b, i, j0 + j] = _score_one(code, np.float64(num[b, i, j0 + j]), a1, a2, inv_m, m, tb,
-                                               tol, floor)
+                a = np.float64(num[b, r0 + i, c0 + j0 + j])
+                out[b, i, j0 + j] = _score_one(code, a, a1, a2, inv_m, m, tb, tol, floor)
 
 
 scores_2d_serial, scores_2d_parallel = serial_and_parallel(_scores_2d)
