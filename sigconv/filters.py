@@ -86,7 +86,7 @@ def _ewma_alpha_param(params: dict) -> float:
 
 def _scipy_window(kind: str, window: int, params: dict) -> np.ndarray:
     """A symmetric scipy window by name, as pandas ``rolling(win_type=kind)`` builds it."""
-    import scipy.signal   # lazily: scipy.signal takes most of a second to import
+    import scipy.signal  # lazily: scipy.signal takes most of a second to import
 
     func = getattr(scipy.signal.windows, kind, None) if kind != "get_window" else None
     try:
@@ -106,7 +106,7 @@ def _scipy_window(kind: str, window: int, params: dict) -> np.ndarray:
 
 
 def _raw_window(kind: str, window: int, params: dict) -> np.ndarray:
-    import scipy.signal   # lazily, as in _scipy_window
+    import scipy.signal  # lazily, as in _scipy_window
 
     params = dict(params)
     if kind == "uniform":
@@ -469,7 +469,9 @@ def ewma(
     Equals ``pandas.Series.ewm(alpha=..., adjust=..., min_periods=...).mean()`` with pandas'
     default ``ignore_na=False``: NaN before the first observation stays NaN; a later NaN input
     carries the previous mean forward, while its weight keeps decaying.  An infinite input
-    makes every later output infinite (or NaN), exactly as in pandas.
+    makes every later output infinite (or NaN), exactly as in pandas.  (pandas 3.1 departs
+    from its own algorithm at exactly ``alpha=0.5`` with ``adjust=False`` after a NaN gap; we
+    follow the algorithm, which pandas matches at ``0.5 ± 1e-12``.)
 
     Examples
     --------

@@ -290,6 +290,16 @@ def test_ewma_equals_loop_with_leading_nan(adjust):
                      pd.Series(x).ewm(alpha=alpha, adjust=adjust).mean().to_numpy())
 
 
+def test_ewma_pandas_quirk_at_half():
+    """Ours is continuous in alpha and equals the loop oracle at 0.5; pandas 3.1 agrees with
+    it at 0.5 ± 1e-12 but not at 0.5 itself (adjust=False, after a NaN)."""
+    x = np.array([0.0, np.nan, 1.0])
+    got = ewma(x, alpha=0.5, adjust=False)
+    assert_close(got, ref.ewma_loop(x, 0.5, False))
+    near = pd.Series(x).ewm(alpha=0.5 + 1e-12, adjust=False).mean().to_numpy()
+    assert_close(got, near, scale=1e3)
+
+
 def test_ewma_is_not_truncated(data):
     """The recursion is the infinite kernel: a long-ago impulse still shows."""
     x = np.zeros(2000)
@@ -680,8 +690,12 @@ def test_property_arma_filter_equals_loop(e, ar, ma):
 
 
 @settings(max_examples=30, deadline=None)
-@given(x=st.lists(maybe_nan, min_size=1, max_size=30), alpha=st.floats(0.01, 1.0), adjust=st.booleans())
+@given(x=st.lists(maybe_nan, min_size=1, max_size=30), alpha=st.floats(0.01, 1.0).filter(lambda a: a != 0.5),
+       adjust=st.booleans())
 def test_property_ewma_equals_pandas(x, alpha, adjust):
+    """(pandas 3.1 has a quirk at exactly alpha=0.5 with adjust=False after a NaN gap — its
+    result jumps away from its own values at 0.5 ± 1e-12 — so that one point is left out;
+    see test_ewma_pandas_quirk_at_half.)"""
     x = np.asarray(x)
     got = ewma(x, alpha=alpha, adjust=adjust)
     assert_close(got, pd.Series(x).ewm(alpha=alpha, adjust=adjust).mean().to_numpy(), scale=1e3, k=64)
