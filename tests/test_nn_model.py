@@ -131,6 +131,24 @@ def test_load_rejects_foreign_and_tampered_files(tmp_path):
         nn.Sequential.load(tmp_path / "shape.npz")
 
 
+def test_regression_with_sgd_and_evaluate():
+    rng = np.random.default_rng(4)
+    X = rng.standard_normal((128, 2, 16))
+    y = X[:, 0].mean(axis=1) - 0.5 * X[:, 1].max(axis=1)  # (n,) target for an (n, 1) output
+    model = nn.Sequential(nn.Conv1D(2, 4, 3, padding=1, dtype=np.float64, random_state=0), nn.Tanh(),
+                          nn.Flatten(), nn.Linear(64, 1, dtype=np.float64, random_state=1))
+    before = model.evaluate(X, y, loss="mse")
+    history = model.fit(X, y, loss="mse", optimizer="sgd", lr=0.05, epochs=15, batch_size=16,
+                        validation_data=(X, y), random_state=0, progress=False)
+    assert set(history) == {"loss", "val_loss"}
+    after = model.evaluate(X, y)
+    assert set(after) == {"loss"} and after["loss"] < 0.5 * before["loss"]
+    assert after["loss"] == pytest.approx(history["val_loss"][-1])
+    pred = model.predict(X)
+    assert pred.shape == (128, 1) and pred.dtype == np.float64
+    assert np.mean((pred[:, 0] - y) ** 2) == pytest.approx(after["loss"])
+
+
 def test_sequential_params_and_backward_chain():
     model = nn.Sequential([nn.Conv1D(1, 2, 3, random_state=0), nn.ReLU(), nn.Flatten(), nn.Linear(12, 1)])
     assert len(model) == 4
@@ -175,5 +193,9 @@ def test_fit_bad_data():
         model.fit(np.ones(4), np.array([0, 1, 0, 1]), progress=False)
     with pytest.raises(ValueError, match="`x`"):
         model.fit(np.ones((4, 2, 8)), np.array([0, 1, 0, 1]), progress=False)
+    with pytest.raises(ValueError, match="`y`"):
+        model.fit(X, np.ones((4, 3)), loss="mse", progress=False)
+    with pytest.raises(ValueError, match="`y`"):
+        model.evaluate(X, np.ones(4), loss="mse")
     with pytest.raises(TypeError, match=r"`layers\[1\]`"):
         nn.Sequential(nn.ReLU(), "relu")

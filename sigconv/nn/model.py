@@ -202,8 +202,8 @@ class Sequential:
             raise ValueError(f"`{xname}` must have a batch axis first, e.g. (n, channels, length); "
                              f"got shape {X.shape}")
         n = X.shape[0]
+        probe = self.forward(X[:1], training=False)  # the output shape, and early shape errors
         if loss_name == "cross_entropy":
-            probe = self.forward(X[:1], training=False)  # the class count, and early shape errors
             if probe.ndim != 2:
                 raise ValueError(f"loss='cross_entropy' needs model outputs (batch, classes); "
                                  f"the model gives {probe.shape} for `{xname}`[:1]")
@@ -211,8 +211,11 @@ class Sequential:
         y = as_input(yname, y, X.dtype, ndim=None)
         if y.shape[:1] != (n,):
             raise ValueError(f"`{yname}` must have {n} rows like `{xname}`; got shape {y.shape}")
-        if y.ndim == 1:
+        if y.ndim == 1 and probe.shape[1:] == (1,):
             y = y[:, None]
+        if y.shape[1:] != probe.shape[1:]:
+            raise ValueError(f"`{yname}` must have the model's output shape (n, "
+                             f"{', '.join(map(str, probe.shape[1:]))}) for loss='mse'; got {y.shape}")
         return X, y
 
     # -- inference ---------------------------------------------------------------------------
