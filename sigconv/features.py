@@ -381,6 +381,10 @@ class MiniRocket(*BASES):
         args = (series, self.dilations_, self.n_features_per_dilation_, self.channel_starts_,
                 self.channel_indices_, biases, _rocket.INDICES, out)
         if workers > 1 and series.shape[0] > 1:
+            # One sample through the serial kernel first: a cold start then compiles the
+            # shared callees in serial mode (about 3 s) instead of inside the parallel kernel
+            # (about 12 s); warm, it costs one sample.
+            _rocket.transform_serial(series[:1], *args[1:-1], out[:1])
             with threads(workers):
                 _rocket.transform_parallel(*args)
         else:
