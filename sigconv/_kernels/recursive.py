@@ -242,30 +242,31 @@ window_direct_serial, window_direct_parallel = serial_and_parallel(_window_direc
 
 @jit
 def _uniform_window_finite_row(x, m, offset, minp, out):
-    """:func:`_uniform_window_rows` for one row of finite samples.
+    """:func:`_uniform_window_rows` for one row, assuming its samples are finite.
 
     The interior (windows wholly inside the row) runs :func:`_boxcar_interior` on views, so
     every index is provably non-negative and the loop carries one add; the partial windows
-    at the edges take :func:`_boxcar_edges`.
+    at the edges take :func:`_boxcar_edges`.  Every sample enters a running sum, which turns
+    non-finite if a sample is: returns False as soon as one does (``out`` is then partly
+    written and the caller redoes the row), True when the row is done.
     """
-    n = x.shape[0]
+    n = x.shape[0]  # minp <= m (checked by the wrapper): full windows always qualify
     t0 = min(max(m - 1 - offset, 0), n)
     t1 = max(min(n - offset, n), t0)
-    _boxcar_edges(x, m, offset, minp, out, 0, t0)
-    if t1 > t0:
-        if m >= minp:
-            _boxcar_interior(x[t0 + offset - m + 1: t1 + offset], m, out[t0:t1])
-        else:
-            out[t0:t1] = np.nan
-    _boxcar_edges(x, m, offset, minp, out, t1, n)
+    if not _boxcar_edges(x, m, offset, minp, out, 0, t0):
+        return False
+    if t1 > t0 and not _boxcar_interior(x[t0 + offset - m + 1: t1 + offset], m, out[t0:t1]):
+        return False
+    return _boxcar_edges(x, m, offset, minp, out, t1, n)
 
 
 @jit
 def _boxcar_interior(xs, m, out):
     """``out[k] = mean(xs[k : k + m])`` for ``k < len(out)``; ``xs`` holds ``len(out) + m -
-    1`` finite samples.  A running sum in float64, recomputed from scratch every ``m``
-    outputs so that rounding cannot build up (and no compensated summation is needed,
-    which fast-math reassociation would undo)."""
+    1`` samples.  A running sum in float64, recomputed from scratch every ``m`` outputs so
+    that rounding cannot build up (and no compensated summation is needed, which fast-math
+    reassociation would undo).  Returns False if a sample is not finite (checked once per
+    ``m`` outputs, on the sum)."""
     count = out.shape[0]
     inv = 1.0 / m
     c = 0
@@ -278,14 +279,17 @@ def _boxcar_interior(xs, m, out):
         for k in range(c + 1, stop):
             s += xs[k + m - 1] - xs[k - 1]
             out[k] = s * inv
+        if not (s - s == 0):
+            return False
         c = stop
+    return True
 
 
 @jit
 def _boxcar_edges(x, m, offset, minp, out, start, stop):
     """Boxcar means of finite ``x`` for outputs ``start <= t < stop`` whose windows may be
     cut by the ends of the row: the count follows from the geometry; fewer than ``minp``
-    samples (or none) give NaN."""
+    samples (or none) give NaN.  Returns False as soon as the running sum is not finite."""
     n = x.shape[0]
     s = np.float64(0.0)
     since = 0
@@ -304,11 +308,14 @@ def _boxcar_edges(x, m, offset, minp, out, start, stop):
         since += 1
         if since == m:
             since = 0
+        if not (s - s == 0):
+            return False
         cnt = min(hi, n - 1) - max(lo, 0) + 1
         if cnt < minp or cnt <= 0:
             out[t] = np.nan
         else:
             out[t] = s / cnt
+    return True
 
 
 def _uniform_window_rows(x, m, offset, omit, minp, out):
@@ -326,14 +333,9 @@ def _uniform_window_rows(x, m, offset, omit, minp, out):
     nrows, n = x.shape
     zero = np.float64(0.0)
     for b in prange(nrows):
-        finite = True
-        for k in range(n):
-            if not (x[b, k] - x[b, k] == 0):
-                finite = False
-                break
-        if finite:
-            _uniform_window_finite_row(x[b], m, offset, minp, out[b])
+        if _uniform_window_finite_row(x[b], m, offset, minp, out[b]):
             continue
+        # the row holds NaN or inf: redo it with the classifying loop below
         s = zero
         cnt = 0
         nan_cnt = 0
