@@ -113,8 +113,11 @@ def _combine_range(A, G, rows, i0, i1, i2, lo, hi, C):
 
 
 @jit
-def _ppv_block(C, n, biases, first, nf, out):
-    """``out[first + f] = mean(C[:n] > biases[first + f])`` for ``f < nf``.
+def _ppv_block(C, n, m, biases, first, nf, out):
+    """``out[first + f] = mean(C[:n] > biases[first + f])`` for ``f < nf``, reading ``C[:m]``
+    where ``C[n:m]`` is -inf (never above a finite bias) and ``m`` a multiple of 32: the
+    vectorised loop (32 values a step) then needs no scalar remainder, which took half the
+    time for series of a few hundred samples.
 
     Four biases share one pass over ``C`` (1.7x faster than one pass each: fewer loads and
     horizontal sums).  Counts are float32 added from float32 constants, so the branch-free
@@ -132,7 +135,7 @@ def _ppv_block(C, n, biases, first, nf, out):
         c1 = nil
         c2 = nil
         c3 = nil
-        for t in range(n):
+        for t in range(m):
             v = C[t]
             c0 += one if v > b0 else nil
             c1 += one if v > b1 else nil
@@ -146,7 +149,7 @@ def _ppv_block(C, n, biases, first, nf, out):
     while f < nf:
         b = biases[first + f]
         count = nil
-        for t in range(n):
+        for t in range(m):
             count += one if C[t] > b else nil
         out[first + f] = count / n
         f += 1
@@ -156,7 +159,7 @@ def _ppv_block(C, n, biases, first, nf, out):
 def _transform_one(x, dilations, features_per_dilation, channel_starts, channel_indices, biases,
                    indices, all_channels, A, G, C, out):
     """Write ``out[f]``: the PPV of one sample ``x`` (n_channels, L) for every feature ``f``,
-    using the scratch arrays ``A`` (n_channels, L), ``G`` (9, n_channels, L) and ``C`` (L,).
+    using the scratch arrays ``A`` (n_channels, L), ``G`` (9, n_channels, L) and ``C`` (L + 32,).
     Kernels alternate between the padded output and its unpadded middle (unpadded when
     ``dilation_index + kernel_index`` is odd), as the reference implementation does; when no
     unpadded output exists (series shorter than 9) the padded output is used.  Only the part
@@ -178,7 +181,11 @@ def _transform_one(x, dilations, features_per_dilation, channel_starts, channel_
                 hi = L - padding
             _combine_range(A, G, channel_indices[channel_starts[comb]:channel_starts[comb + 1]],
                            indices[ki, 0], indices[ki, 1], indices[ki, 2], lo, hi, C)
-            _ppv_block(C, hi - lo, biases, first, nf, out)
+            n = hi - lo
+            m = (n + 31) // 32 * 32
+            for t in range(n, m):
+                C[t] = -np.inf
+            _ppv_block(C, n, m, biases, first, nf, out)
             first += nf
 
 
@@ -191,7 +198,7 @@ def _transform_impl(X, dilations, features_per_dilation, channel_starts, channel
     for i in prange(X.shape[0]):
         A = np.empty((n_channels, L), dtype=X.dtype)
         G = np.empty((9, n_channels, L), dtype=X.dtype)
-        C = np.empty(L, dtype=X.dtype)
+        C = np.empty(L + 32, dtype=X.dtype)
         _transform_one(X[i], dilations, features_per_dilation, channel_starts, channel_indices, biases,
                        indices, all_channels, A, G, C, out[i])
 
