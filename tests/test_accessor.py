@@ -255,3 +255,17 @@ def test_inputs_are_not_modified(macro):
     df.sigconv.ewma(alpha=0.5)
     df.sigconv.ar_filter([0.5])
     pd.testing.assert_frame_equal(df, keep)
+
+
+def test_frame_goes_through_one_call_as_one_batch(macro, monkeypatch):
+    calls = []
+    real = F.ewma
+
+    def spy(x, *args, **kwargs):
+        calls.append(np.shape(x))
+        return real(x, *args, **kwargs)
+
+    monkeypatch.setattr(sigconv.accessor._f, "ewma", spy)
+    out = macro.sigconv.ewma(alpha=0.2)
+    assert calls == [(macro.shape[1], macro.shape[0])]
+    assert_close(out.to_numpy(), macro.ewm(alpha=0.2).mean().to_numpy())
