@@ -46,6 +46,7 @@ __all__ = [
     "ewma",
     "fit_ar",
     "moving_average",
+    "window_convolve",
     "window_weights",
     "xcorr",
 ]
