@@ -116,13 +116,13 @@ def _combine_range(A, G, rows, i0, i1, i2, lo, hi, C):
 def _ppv_block(C, n, m, biases, first, nf, out):
     """``out[first + f] = mean(C[:n] > biases[first + f])`` for ``f < nf``, reading ``C[:m]``
     where ``C[n:m]`` is -inf (never above a finite bias) and ``m`` a multiple of 32: the
-    vectorised loop (32 values a step) then needs no scalar remainder, which took half the
-    time for series of a few hundred samples.
+    vectorised loop (32 values a step) then needs no scalar remainder, which costs as much
+    as the vector part for series of a few hundred samples.
 
-    Four biases share one pass over ``C`` (1.7x faster than one pass each: fewer loads and
-    horizontal sums).  Counts are float32 added from float32 constants, so the branch-free
-    compare and add run as SIMD lanes (2x faster than a runtime 0/1 or an integer count);
-    they stay exact (a series is far shorter than 2**24)."""
+    Four biases share one pass over ``C`` (fewer loads and horizontal sums than one pass
+    each).  Counts are float32 added from float32 constants, so the branch-free compare and
+    add compile to a SIMD compare and a masked add (a runtime 0/1 or an integer count
+    measured slower); they stay exact (a series is far shorter than 2**24)."""
     one = np.float32(1.0)
     nil = np.float32(0.0)
     f = 0
