@@ -8,16 +8,21 @@ Fourier transform and its window statistics between templates.
 
 How a score is computed (a pipeline of small helpers):
 
-1. ``_prepare``: the signal is padded for ``mode='same'`` (zeros, as skimage's
-   ``pad_input=True``), moved to ``(batch, *matched)`` layout, centred by the mean of its
-   finite samples per batch item (so a DC offset does not enter any sum) and its non-finite
-   samples are set to 0 and remembered.
-2. ``_window_sums``: sums of the centred samples and of their squares over every window, O(N)
-   running sums in float64 (``sigconv._kernels.sliding``).
-3. ``_correlation``: the sliding dot product of the centred signal with the prepared template,
-   through the convolution engine (``method`` by cost) or a cached spectrum.
-4. ``_combine``: the score from 2 and 3 in one pass; windows that covered a non-finite sample
-   become NaN (zdist: inf).
+1. ``_prepare``: the signal is moved to ``(batch, *matched)`` layout, centred by the mean of
+   its finite samples per batch item (so a DC offset does not enter any sum), its non-finite
+   samples are set to 0 and remembered; ``_pad_prepared`` then zero-pads it for
+   ``mode='same'`` (as skimage's ``pad_input=True``; padding after centring keeps the centre
+   the mean of the data).
+2. ``_correlation``: the sliding dot product of the centred signal with the prepared template,
+   through the convolution engine (``method`` by cost) or, for 2D templates of 100 taps or
+   more and for 3D, the signal's cached spectrum.
+3. Scores: for a finite signal and a 1D/2D template, ``_fused_scores`` runs one O(N) kernel
+   (``sigconv._kernels.sliding.scores_2d``) that slides float64 column and row sums of the
+   centred samples and their squares (re-anchored by a direct sum every strip/chunk, so
+   rounding does not accumulate along the signal) and writes each score from them and from 2.
+   Otherwise ``_window_sums`` (cached per template shape) and ``_combine`` do the same in two
+   steps, with a third window sum counting non-finite samples: windows that cover one score
+   NaN (zdist: inf).
 """
 
 from __future__ import annotations
@@ -531,7 +536,8 @@ def match_template(x: ArrayLike, template: ArrayLike, *, mode: Literal["valid", 
     Notes
     -----
     The window statistics are running sums over the signal centred by its mean, accumulated
-    in float64 and restarted every few thousand samples, so a DC offset costs no precision:
+    in float64 and re-anchored by a direct sum every few hundred rows / thousand columns, so
+    a DC offset costs no precision:
     float32 zncc scores stay within 1e-3 of the exact scores and inside [-1, 1] for offsets
     of 1e4 standard deviations, where skimage and OpenCV return values far outside [-1, 1].
     A window counts as constant when its variance is below about ``1e-10`` times its mean
