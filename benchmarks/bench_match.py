@@ -9,7 +9,9 @@ Groups (ratios are peer time / sigconv time, measured in the same run, all threa
   'zncc' (float32) against OpenCV on a 1×N image (target 1×).
 
 Each OpenCV comparison is also made on one thread for both sides ("1 thread" rows): on a
-shared, oversubscribed machine, threaded timings mostly measure the scheduler.  Timings on a
+shared, oversubscribed machine, threaded timings mostly measure the scheduler.  Numba's OpenMP
+workers spin after each parallel region and slow scipy.fft's own threads down (measured 2-5x
+on the all-threads rows); ``OMP_WAIT_POLICY=PASSIVE`` in the environment removes that.  Timings on a
 shared 2-core machine are noisy; the minimum over repeats is reported.
 """
 
