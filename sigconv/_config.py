@@ -5,11 +5,17 @@
 ``SIGCONV_CACHE``        "1" (default) caches compiled kernels on disk (``cache=True``).
 ``SIGCONV_NUM_THREADS``  upper bound on the threads a ``workers=None`` call uses
                          (default: every core Numba sees).
+
+OpenMP worker threads (Numba's default threading layer) sleep between parallel kernels
+(``OMP_WAIT_POLICY=PASSIVE`` unless the user set it): spinning threads would steal the cores
+that scipy.fft's own threads need in the FFT paths and in template matching.
 """
 
 from __future__ import annotations
 
 import os
+
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 
 def _flag(name: str, default: bool) -> bool:

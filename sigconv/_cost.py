@@ -38,7 +38,7 @@ OVERHEAD = {"direct": 4e-6, "fft": 30e-6, "overlap-add": 80e-6}
 #: direct work (multiply-adds) below which "auto" does not consider the transforms
 SMALL_WORK = 20_000
 #: direct work (multiply-adds) below which threads do not pay
-PARALLEL_MIN_WORK = 200_000
+PARALLEL_MIN_WORK = 2_000_000
 
 
 def _code(dtype: np.dtype) -> str:

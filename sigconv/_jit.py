@@ -10,6 +10,7 @@ compiles one Python source twice, so a kernel has no serial copy to keep in sync
 from __future__ import annotations
 
 import contextlib
+import types
 
 import numba
 
@@ -33,8 +34,17 @@ def jit_parallel(func):
 
 
 def serial_and_parallel(func):
-    """Compile ``func`` twice: returns ``(serial, parallel)`` dispatchers of the same source."""
-    return jit(func), jit_parallel(func)
+    """Compile ``func`` twice: returns ``(serial, parallel)`` dispatchers of the same source.
+
+    The parallel one is compiled from a renamed copy of the function: Numba's on-disk cache
+    is keyed by the function's qualified name and line, not by the ``parallel`` flag, so two
+    dispatchers of one function would load each other's cached (serial) machine code."""
+    twin = types.FunctionType(func.__code__, func.__globals__, func.__name__ + "_parallel",
+                              func.__defaults__, func.__closure__)
+    twin.__qualname__ = func.__qualname__ + "_parallel"
+    twin.__module__ = func.__module__
+    twin.__doc__ = func.__doc__
+    return jit(func), jit_parallel(twin)
 
 
 def resolve_workers(workers) -> int:

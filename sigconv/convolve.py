@@ -184,8 +184,9 @@ def _fast_1d(x, kernel, mode, method, axis, boundary, fill_value, stride, dilati
             and type(fill_value) in (int, float) and fill_value == 0 and mode in _FAST_START):
         return None
     n, m = x.shape[0], kernel.shape[0]
-    if m == 0 or m > n or (method == "auto" and n * m >= _cost.SMALL_WORK):
-        return None
+    work = n * m
+    if m == 0 or m > n or work >= _cost.PARALLEL_MIN_WORK or (m > 256 and work >= 10 * _cost.SMALL_WORK):
+        return None     # threads or a transform may pay: let the cost model decide
     start = _FAST_START[mode](m)
     size = {"full": n + m - 1, "same": n, "valid": n - m + 1}[mode]
     w = kernel[::-1] if flip else kernel
