@@ -26,6 +26,8 @@ from sigconv._fft import fft_lengths, oa_block_size
 #: peak multiply-adds per second of one thread of the direct kernel, by computation dtype
 #: (measured with ``python -m benchmarks.calibrate``: K >= 256 reaches ~ this rate)
 RATE_DIRECT = {"f4": 28e9, "f8": 14e9, "c8": 7e9, "c16": 3.5e9}
+#: multiply-adds per second of the bounds-checked scalar loop that edge outputs take
+RATE_SCALAR = 1.0e9
 #: taps at which the direct kernel runs at half its peak rate: few taps per pass over the
 #: output block make it bound by the accumulator's loads and stores
 HALF_RATE_TAPS = 12
@@ -72,7 +74,12 @@ def direct_cost(plan, workers: int) -> float:
     rate = RATE_DIRECT[_code(plan.dtype)] * taps / (taps + HALF_RATE_TAPS)
     if plan.nd == 2:   # short kernel rows cost extra passes over the accumulator
         rate *= _passes(1, taps) / _passes(*plan.m)
-    return OVERHEAD["direct"] + work / (rate * threads * (0.9 if threads > 1 else 1))
+    # outputs whose window hangs over the edge of an unextended signal take a scalar loop
+    interior = math.prod(plan.n_out) if plan.extend else math.prod(
+        max(0, min(n_out, (n - me) // s + 1)) for n_out, n, me, s in zip(plan.n_out, plan.n, plan.m_eff, plan.stride))
+    edge_work = plan.batch_size * (math.prod(plan.n_out) - interior) * taps
+    seconds = (work - edge_work) / rate + edge_work / RATE_SCALAR
+    return OVERHEAD["direct"] + seconds / (threads * (0.9 if threads > 1 else 1))
 
 
 def _transform_cost(size: int, count: int, dtype: np.dtype, workers: int, nd: int = 1) -> float:
