@@ -94,15 +94,36 @@ def _taps8(o, xx, cnt, wrow, c, dw):
 def _taps4(o, xx, cnt, wrow, c, dw):
     """o[j] += sum of 4 taps c..c+3 at xx[j + t*dw] (unit stride)."""
     w0, w1, w2, w3 = wrow[c], wrow[c + 1], wrow[c + 2], wrow[c + 3]
+    if dw == 1:   # literal offsets: LLVM vectorises this form best
+        for j in range(cnt):
+            o[j] += w0 * xx[j] + w1 * xx[j + 1] + w2 * xx[j + 2] + w3 * xx[j + 3]
+        return
     d2, d3 = 2 * dw, 3 * dw
     for j in range(cnt):
         o[j] += w0 * xx[j] + w1 * xx[j + dw] + w2 * xx[j + d2] + w3 * xx[j + d3]
 
 
 @jit
+def _taps3(o, xx, cnt, wrow, c, dw):
+    """o[j] += sum of 3 taps c..c+2 at xx[j + t*dw] (unit stride)."""
+    w0, w1, w2 = wrow[c], wrow[c + 1], wrow[c + 2]
+    if dw == 1:
+        for j in range(cnt):
+            o[j] += w0 * xx[j] + w1 * xx[j + 1] + w2 * xx[j + 2]
+        return
+    d2 = 2 * dw
+    for j in range(cnt):
+        o[j] += w0 * xx[j] + w1 * xx[j + dw] + w2 * xx[j + d2]
+
+
+@jit
 def _taps2(o, xx, cnt, wrow, c, dw):
     """o[j] += sum of 2 taps c, c+1 at xx[j + t*dw] (unit stride)."""
     w0, w1 = wrow[c], wrow[c + 1]
+    if dw == 1:
+        for j in range(cnt):
+            o[j] += w0 * xx[j] + w1 * xx[j + 1]
+        return
     for j in range(cnt):
         o[j] += w0 * xx[j] + w1 * xx[j + dw]
 
@@ -112,7 +133,7 @@ def _row_block(xrow, wrow, orow, a, b, sw, dw, ow, Kw):
     """Add the full window sums of output columns [a, b) (windows inside ``xrow``) to ``orow``.
 
     Loops run from 0 over slices that start at the window, so indices are provably
-    non-negative and contiguous and LLVM vectorises them; taps go 8, 4, 2, 1 at a time."""
+    non-negative and contiguous and LLVM vectorises them; taps go 8, then 4, 3, 2, 1 at a time."""
     o = orow[a:b]
     cnt = b - a
     first = a * sw + ow
@@ -121,9 +142,12 @@ def _row_block(xrow, wrow, orow, a, b, sw, dw, ow, Kw):
         while c + 8 <= Kw:
             _taps8(o, xrow[first + c * dw:], cnt, wrow, c, dw)
             c += 8
-        if c + 4 <= Kw:
+        if c + 4 <= Kw and Kw - c != 5:   # 5 left: 3 + 2 rather than 4 + 1
             _taps4(o, xrow[first + c * dw:], cnt, wrow, c, dw)
             c += 4
+        if c + 3 <= Kw and Kw - c != 4:
+            _taps3(o, xrow[first + c * dw:], cnt, wrow, c, dw)
+            c += 3
         if c + 2 <= Kw:
             _taps2(o, xrow[first + c * dw:], cnt, wrow, c, dw)
             c += 2
