@@ -16,13 +16,13 @@ other boundaries).  Contract shared by the kernels of this module:
 * Only ``out`` is written; every element of it is written.
 
 The interior of each output row (windows fully inside ``x``) runs a blocked loop: a block of
-outputs is the accumulator (it stays in L1), the taps of all kernel rows form one list taken
-eight at a time, so each pass over the block does eight multiply-adds per load/store of the
-accumulator, and the loop over outputs is contiguous for stride 1 so LLVM vectorises it.  Edge outputs take a bounds-checked scalar loop.
+outputs is the accumulator (it stays in L1) and each pass over it adds several taps at once
+(8, then 4, 3, 2, 1 of a kernel row; for short rows, 8 at a time across rows), so a pass does
+several multiply-adds per load/store of the accumulator.  The loop over outputs is contiguous
+for stride 1 and LLVM vectorises it.  Edge outputs take a bounds-checked scalar loop.
 """
 
 from __future__ import annotations
-
 
 from sigconv._jit import jit, prange, serial_and_parallel
 
