@@ -475,9 +475,6 @@ fig.tight_layout();
 # the name and the NaN positions; a DataFrame is filtered column by column in one batch.
 
 # %%
-if not hasattr(pd.Series, "sigconv"):      # older builds register it in a submodule
-    import sigconv.accessor  # noqa: F401
-
 smooth = co2.sigconv.moving_average(52, nan_policy="omit", min_periods=26)
 print(type(smooth).__name__, smooth.name, "| same index:", smooth.index.equals(co2.index),
       f"| vs pandas: {maxdiff(smooth, pd52):.1e}")
@@ -525,9 +522,8 @@ import pandas as pd
 import skimage.feature
 from matplotlib.patches import Rectangle
 
-import sigconv
+from sigconv import find_peaks, locate, match_template
 from sigconv.datasets import load_speech
-from sigconv.match import find_peaks, locate, match_template
 
 STYLE
 speech, rate = load_speech()
@@ -574,9 +570,6 @@ fig.tight_layout();
 # index label:
 
 # %%
-if not hasattr(pd.Series, "sigconv"):      # older builds register it in a submodule
-    import sigconv.accessor  # noqa: F401
-
 series = pd.Series(noisy, index=pd.Index(t, name="time (s)"), name="noisy speech")
 series.sigconv.match(word, threshold=0.2)
 
@@ -833,7 +826,8 @@ NOTEBOOKS["05_features_pipeline"] = r"""
 # values of fixed {−1, 2} kernels at many dilations; a linear classifier on top is a strong
 # time-series classifier. `KernelFeatures` summarises a small, readable bank of kernels
 # (moving averages, differences, Gaussian derivatives). Both are scikit-learn transformers.
-# Data: UCR GunPoint (and ItalyPowerDemand), bundled with sigconv with their default splits.
+# Data: UCR GunPoint (and the other small UCR sets that ship), bundled with sigconv with their
+# default train/test splits.
 
 # %%
 %matplotlib inline
@@ -846,7 +840,7 @@ from sklearn.linear_model import RidgeClassifierCV
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from sigconv.datasets import load_ucr
+from sigconv.datasets import load_ucr, ucr_names
 from sigconv.features import KernelFeatures, MiniRocket
 
 STYLE
@@ -873,6 +867,7 @@ t_fit = time.perf_counter() - t0
 t0 = time.perf_counter()
 acc = rocket.score(X_test, y_test)
 t_pred = time.perf_counter() - t0
+print(rocket)
 mr = rocket.named_steps["minirocket"]
 print(f"MiniRocket: {mr.n_features_out_} features, {mr.dilations_.size} dilations")
 print(f"test accuracy {acc:.3f}   (fit {t_fit:.2f} s, transform + predict {t_pred:.2f} s)")
@@ -896,11 +891,12 @@ top = np.argsort(-np.abs(coef))[:10]
 pd.DataFrame({"feature": kf.get_feature_names_out()[top], "coefficient": coef[top]})
 
 # %% [markdown]
-# ## Two data sets, two transformers
+# ## Every small bundled data set, two transformers
 
 # %%
+print("bundled UCR data sets:", ucr_names())
 rows = []
-for name in ("GunPoint", "ItalyPowerDemand"):
+for name in [n for n in ("GunPoint", "ItalyPowerDemand", "ArrowHead") if n in ucr_names()]:
     Xtr, ytr, Xte, yte = load_ucr(name)
     for label, pipe in (
         ("MiniRocket", make_pipeline(MiniRocket(random_state=0),
@@ -986,11 +982,6 @@ def build(name: str) -> tuple[float, int, list[str]]:
 
 
 def main(argv: list[str]) -> int:
-    if os.environ.get("NB_DEV_UCR"):     # TEMPORARY: until sigconv/data holds the UCR files
-        NOTEBOOKS["05_features_pipeline"] = NOTEBOOKS["05_features_pipeline"].replace(
-            "from sigconv.datasets import load_ucr\n",
-            "def load_ucr(n):\n    f = np.load(f'../tests/data/ucr/{n}.npz')\n"
-            "    return f['X_train'], f['y_train'], f['X_test'], f['y_test']\n")
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     names = [n for n in NOTEBOOKS if not argv or any(n.startswith(a) for a in argv)]
     for name in names:
