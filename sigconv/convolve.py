@@ -137,7 +137,9 @@ def _transform(xe: np.ndarray, kernel: np.ndarray, w: np.ndarray, plan: Plan, of
     starts = tuple(o + me - 1 for o, me in zip(offsets, plan.m_eff))
     run = fft_convolve if method == "fft" else overlap_add_convolve
     out = run(clean, h, starts, plan.length, plan.stride, workers=workers)
-    out = np.broadcast_to(out, plan.out_shape).astype(plan.dtype, copy=False)
+    if out.shape != plan.out_shape:   # a signal shared by a kernel bank (or the other way)
+        out = np.broadcast_to(out, plan.out_shape)
+    out = out.astype(plan.dtype, copy=False)
     if any_bad:
         hits = np.broadcast_to(_window_hits(bad, plan, offsets), plan.out_shape)
         if hits.any():
@@ -219,7 +221,8 @@ def _run(x, kernel, *, nd, axes, mode, method, boundary, fill_value, stride, dil
         out = _transform(xe, kernel, w, plan, offsets, workers, method)
     if plan.conj_output:
         out = np.conj(out)
-    return place_axes(out, plan)
+    out = place_axes(out, plan)
+    return out if out.flags.writeable else out.copy()   # outputs are always new, writeable arrays
 
 
 # ----------------------------------------------------------------------------- public API

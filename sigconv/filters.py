@@ -225,6 +225,25 @@ def _edge_terms(n: int, w: np.ndarray, offset: int, idx: np.ndarray):
     return hi - lo + 1, csum[hi + 1] - csum[lo]
 
 
+def _direct_edges(y, xz, wd, offset):
+    """Overwrite the partial-window outputs of ``y = convolve(xz, wd, 'full')[:, offset:offset + n]``
+    with direct sums.  Renormalising a partial window divides by its (small) weight sum, which
+    would magnify an FFT's absolute rounding error; the edges are only ``O(m**2)`` work."""
+    n, m = xz.shape[1], wd.size
+    k = min(n, m - 1)
+    if k == 0:
+        return y
+    lead = min(n, max(0, m - 1 - offset))
+    if lead:
+        y[:, :lead] = convolve(xz[:, :k], wd, mode="full", method="direct")[:, offset:offset + lead]
+    first = max(lead, n - offset)
+    if first < n:
+        start = n - k
+        full = convolve(xz[:, start:], wd, mode="full", method="direct")
+        y[:, first:] = full[:, np.arange(first, n) + offset - start]
+    return y
+
+
 def _window_filter(rows, w, offset, *, min_periods, omit, normalize):
     """Weighted window over rows ``(B, n)``: ``y_t = sum_i w_i x_{t+offset-i}`` (see kernel)."""
     nrows, n = rows.shape
@@ -239,6 +258,8 @@ def _window_filter(rows, w, offset, *, min_periods, omit, normalize):
         # picks, which is what "propagate" asks: no masking pass needed
         all_finite, xz = True, rows
     out = _own(convolve(xz, wd, mode="full", axis=-1)[:, offset:offset + n])
+    if normalize:
+        out = _direct_edges(out, xz, wd, offset)
     if all_finite:
         # only the edge windows are partial: renormalise or blank them
         lead = np.arange(min(n, max(0, m - 1 - offset)))
@@ -264,6 +285,7 @@ def _window_filter(rows, w, offset, *, min_periods, omit, normalize):
         if normalize:
             present = (~nan_mask).astype(rows.dtype)
             den = np.ascontiguousarray(convolve(present, wd, mode="full", axis=-1)[:, offset:offset + n])
+            den = _direct_edges(den, present, wd, offset)
             tiny = 4 * m * np.finfo(rows.dtype).eps * np.abs(w).sum()
             den[np.abs(den) <= tiny] = 0
             wsum = np.where(nan_cnt > 0, den, wsum)

@@ -249,6 +249,16 @@ def test_inputs_are_not_modified(rng):
     np.testing.assert_array_equal(k, k0)
 
 
+@pytest.mark.parametrize("method", METHODS)
+def test_outputs_are_new_writeable_arrays(method, rng):
+    x, k = rng.standard_normal(300), rng.standard_normal(20)
+    for out in (sigconv.convolve(x, k, "same", method=method),
+                sigconv.correlate(x[None, :], np.stack([k, k]), "valid", method=method),
+                sigconv.convolve2d(x.reshape(15, 20), k.reshape(4, 5), method=method)):
+        assert out.flags.writeable and out.flags.c_contiguous
+        assert not np.shares_memory(out, x) and not np.shares_memory(out, k)
+
+
 def test_accepts_lists_and_non_contiguous(rng):
     x = rng.standard_normal((50, 40))[::2, ::3]
     k = rng.standard_normal((6, 4))[::2, ::-1]

@@ -35,7 +35,7 @@ def _ar_filter_rows(e, phi, zi, out):
     p = phi.shape[0]
     shared = zi.shape[0] == 1
     for b in prange(nrows):
-        zrow = 0 if shared else b
+        zrow = 0 if shared else np.int64(b)   # prange indices may be unsigned: keep one int type
         if p == 0:
             for t in range(n):
                 out[b, t] = e[b, t]
