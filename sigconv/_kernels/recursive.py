@@ -286,6 +286,19 @@ def _boxcar_interior(xs, m, out):
 
 
 @jit
+def _tally(v, sign, s, cnt, nan_cnt, pinf, ninf):
+    """Add (``sign=1``) or remove (``sign=-1``) one sample from a window's running state: the
+    sum and count of finite values, the count of NaN, and the counts of +inf and -inf."""
+    if v - v == 0:
+        return s + sign * v, cnt + sign, nan_cnt, pinf, ninf
+    if v != v:
+        return s, cnt, nan_cnt + sign, pinf, ninf
+    if v > 0:
+        return s, cnt + sign, nan_cnt, pinf + sign, ninf
+    return s, cnt + sign, nan_cnt, pinf, ninf + sign
+
+
+@jit
 def _boxcar_edges(x, m, offset, minp, out, start, stop):
     """Boxcar means of finite ``x`` for outputs ``start <= t < stop`` whose windows may be
     cut by the ends of the row: the count follows from the geometry; fewer than ``minp``
@@ -353,46 +366,13 @@ def _uniform_window_rows(x, m, offset, omit, minp, out):
                 pinf = 0
                 ninf = 0
                 for k in range(max(lo, 0), min(hi + 1, n)):
-                    v = x[b, k]
-                    if v - v == 0:
-                        s += v
-                        cnt += 1
-                    elif v != v:
-                        nan_cnt += 1
-                    else:
-                        cnt += 1
-                        if v > 0:
-                            pinf += 1
-                        else:
-                            ninf += 1
+                    s, cnt, nan_cnt, pinf, ninf = _tally(x[b, k], 1, s, cnt, nan_cnt, pinf, ninf)
             else:
                 if hi < n:
-                    v = x[b, hi]
-                    if v - v == 0:
-                        s += v
-                        cnt += 1
-                    elif v != v:
-                        nan_cnt += 1
-                    else:
-                        cnt += 1
-                        if v > 0:
-                            pinf += 1
-                        else:
-                            ninf += 1
+                    s, cnt, nan_cnt, pinf, ninf = _tally(x[b, hi], 1, s, cnt, nan_cnt, pinf, ninf)
                 k = lo - 1
                 if k >= 0:
-                    v = x[b, k]
-                    if v - v == 0:
-                        s -= v
-                        cnt -= 1
-                    elif v != v:
-                        nan_cnt -= 1
-                    else:
-                        cnt -= 1
-                        if v > 0:
-                            pinf -= 1
-                        else:
-                            ninf -= 1
+                    s, cnt, nan_cnt, pinf, ninf = _tally(x[b, k], -1, s, cnt, nan_cnt, pinf, ninf)
             since += 1
             if since == m:
                 since = 0
