@@ -15,6 +15,7 @@ import types
 import numba
 
 from sigconv._config import CACHE, FASTMATH_FLAGS, max_threads
+from sigconv._validate import check_int
 
 prange = numba.prange
 
@@ -48,9 +49,8 @@ def serial_and_parallel(func):
 
 
 def resolve_workers(workers) -> int:
-    """Thread count for ``workers`` (None or -1: every core; n >= 1: at most n)."""
-    from sigconv._validate import check_int
-
+    """Thread count for ``workers`` (None or -1: every core; n >= 1: at most n); raises the
+    user-facing error for any other value."""
     limit = max_threads()
     if workers is None:
         return limit

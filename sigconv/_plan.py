@@ -75,7 +75,7 @@ class Plan:
         return lo, hi
 
 
-def _mode_range(n: int, me: int, mode: str, same_offset: int) -> tuple[int, int]:
+def mode_range(n: int, me: int, mode: str, same_offset: int) -> tuple[int, int]:
     """(start, length) of the requested 'full' indices along one axis."""
     if mode == "full":
         return 0, n + me - 1
@@ -127,7 +127,7 @@ def make_plan(x, kernel, *, nd: int, axes, mode: str, boundary: str, fill_value,
         conj_output = (not flip) and not larger and dtype.kind == "c"
     # scipy's correlate2d centres 'same' on M//2, everything else on (M-1)//2
     same = [me // 2 if (nd == 2 and not flip) else (me - 1) // 2 for me in m_eff]
-    ranges = [_mode_range(nn, me, mode, off) for nn, me, off in zip(n, m_eff, same)]
+    ranges = [mode_range(nn, me, mode, off) for nn, me, off in zip(n, m_eff, same)]
     plan = Plan(
         nd=nd, axes=axes, x_ndim=x.ndim, dtype=dtype, x_batch=x_batch, k_batch=k_batch, out_batch=out_batch,
         n=n, m=m, dilation=dilation, stride=stride, start=tuple(r[0] for r in ranges),

@@ -27,7 +27,7 @@ from sigconv._fft import dilate, fft_convolve, overlap_add_convolve
 from sigconv._jit import resolve_workers, threads
 from sigconv._kernels.conv import conv_direct, conv_direct_parallel, conv_direct_points
 from sigconv._padding import extend
-from sigconv._plan import METHOD_OPTIONS, Plan, make_plan, place_axes
+from sigconv._plan import METHOD_OPTIONS, MODE_OPTIONS, Plan, make_plan, mode_range, place_axes
 from sigconv._validate import check_option
 
 Mode = Literal["full", "same", "valid"]
@@ -172,7 +172,6 @@ def _pick(plan: Plan, workers: int, x: np.ndarray | None = None, kernel: np.ndar
 
 
 _FAST_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
-_FAST_START = {"full": lambda m: 0, "same": lambda m: (m - 1) // 2, "valid": lambda m: m - 1}
 _ZERO_INDEX = np.zeros(1, np.int64)
 
 
@@ -183,14 +182,13 @@ def _fast_1d(x, kernel, mode, method, axis, boundary, fill_value, stride, dilati
     if not (type(x) is np.ndarray and type(kernel) is np.ndarray and x.ndim == 1 and kernel.ndim == 1
             and x.dtype in _FAST_DTYPES and kernel.dtype == x.dtype and method in ("auto", "direct")
             and boundary == "fill" and stride == 1 and dilation == 1 and axis in (-1, 0)
-            and type(fill_value) in (int, float) and fill_value == 0 and mode in _FAST_START):
+            and type(fill_value) in (int, float) and fill_value == 0 and mode in MODE_OPTIONS):
         return None
     n, m = x.shape[0], kernel.shape[0]
     work = n * m
     if m == 0 or m > n or work >= _cost.PARALLEL_MIN_WORK or (m > 256 and work >= 10 * _cost.SMALL_WORK):
         return None     # threads or a transform may pay: let the cost model decide
-    start = _FAST_START[mode](m)
-    size = {"full": n + m - 1, "same": n, "valid": n - m + 1}[mode]
+    start, size = mode_range(n, m, mode, (m - 1) // 2)
     w = kernel[::-1] if flip else kernel
     out = np.empty((1, 1, size), x.dtype)
     conv_direct(np.ascontiguousarray(x).reshape(1, 1, n), np.ascontiguousarray(w).reshape(1, 1, m),

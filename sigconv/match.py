@@ -112,14 +112,6 @@ def _check_template(t: np.ndarray, score: str) -> None:
         raise ValueError("`template` is all zeros, so its 'ncc' score is undefined; use score='sqdiff'")
 
 
-def _check_workers(workers) -> int:
-    if workers is not None:
-        check_int("workers", workers, minimum=-1)
-        if workers == 0:
-            raise ValueError("`workers` must be None, -1 or >= 1; got 0")
-    return resolve_workers(workers)
-
-
 # ----------------------------------------------------------------------------- pipeline
 
 
@@ -299,7 +291,7 @@ class Matcher:
         self._x = _real_array("x", x)
         self.mode = check_option("mode", mode, MODES)
         self._axes = axes
-        self._workers = _check_workers(workers)
+        self._workers = resolve_workers(workers)   # validates `workers` too
         self._prepared: dict = {}
         self._spectra: dict = {}
         self._sums: dict = {}
