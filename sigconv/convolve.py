@@ -25,6 +25,7 @@ from numpy.typing import ArrayLike
 from sigconv import _cost
 from sigconv._fft import dilate, fft_convolve, overlap_add_convolve
 from sigconv._jit import resolve_workers, threads
+from sigconv._kernels import conv as _conv
 from sigconv._kernels.conv import conv_direct, conv_direct_parallel, conv_direct_points
 from sigconv._padding import extend
 from sigconv._plan import METHOD_OPTIONS, MODE_OPTIONS, Plan, make_plan, mode_range, place_axes
@@ -38,14 +39,20 @@ Boundary = Literal["fill", "wrap", "symmetric", "symm", "reflect", "edge"]
 #: larger integer problems run direct, which is exact while the sums stay below 2**53
 _MAX_EXACT = 2 ** 40
 
+#: boundaries the direct kernel reads itself (no extended copy of the signal)
+_KERNEL_BOUNDARY = {"wrap": _conv.WRAP, "symmetric": _conv.SYMMETRIC, "symm": _conv.SYMMETRIC,
+                    "reflect": _conv.REFLECT, "edge": _conv.EDGE}
+
 
 # ----------------------------------------------------------------------------- preparation
-def _signal(x: np.ndarray, plan: Plan, boundary: str, fill_value) -> tuple[np.ndarray, tuple[int, ...]]:
+def _signal(x: np.ndarray, plan: Plan, boundary: str, fill_value,
+            in_kernel: bool = False) -> tuple[np.ndarray, tuple[int, ...]]:
     """``x`` with the convolved axes last, in the computation dtype, extended where the
-    boundary needs it; and per axis the index of the first sample output 0 reads."""
+    boundary needs it (not when the direct kernel applies it, ``in_kernel``); and per axis the
+    index of the first sample output 0 reads."""
     xm = np.moveaxis(x, plan.axes, tuple(range(-plan.nd, 0))).astype(plan.dtype, copy=False)
     reads = [plan.read_range(a) for a in range(plan.nd)]
-    if not plan.extend:
+    if not plan.extend or in_kernel:
         return xm, tuple(lo for lo, _ in reads)
     pads = [(max(0, -lo), max(0, hi - n)) for (lo, hi), n in zip(reads, plan.n)]
     fill = np.asarray(fill_value).astype(plan.dtype)
@@ -74,15 +81,27 @@ def _batch_index(plan: Plan) -> tuple[np.ndarray, np.ndarray]:
     return np.ascontiguousarray(xi, np.int64).ravel(), np.ascontiguousarray(wi, np.int64).ravel()
 
 
-def _geometry(plan: Plan, offsets) -> tuple[int, ...]:
-    """(sh, sw, dh, dw, oh, ow) for the kernels; a 1D problem has a unit first axis."""
+def _geometry(plan: Plan, offsets, bmode: int = _conv.ZERO) -> tuple[int, ...]:
+    """(sh, sw, dh, dw, oh, ow, bmode) for the kernels; a 1D problem has a unit first axis."""
     if plan.nd == 1:
-        return 1, plan.stride[0], 1, plan.dilation[0], 0, offsets[0]
-    return (*plan.stride, *plan.dilation, *offsets)
+        return 1, plan.stride[0], 1, plan.dilation[0], 0, offsets[0], bmode
+    return (*plan.stride, *plan.dilation, *offsets, bmode)
+
+
+def _boundary_in_kernel(plan: Plan, boundary: str) -> bool:
+    """Whether the direct kernel should read the boundary itself rather than from an extended
+    copy: when the outputs it then computes with bounds checks (those whose window crosses the
+    last axis' edge) cost less than the copy would."""
+    if not plan.extend or boundary not in _KERNEL_BOUNDARY:
+        return False
+    edge_columns = min(plan.n_out[-1], 2 * -(-(plan.m_eff[-1] - 1) // plan.stride[-1]))
+    rows = math.prod(plan.n_out[:-1])
+    edge_work = plan.batch_size * rows * edge_columns * math.prod(plan.m)
+    return edge_work <= max(1, math.prod(plan.x_batch)) * math.prod(plan.n)
 
 
 # ----------------------------------------------------------------------------- methods
-def _direct(xe: np.ndarray, w: np.ndarray, plan: Plan, offsets, workers: int) -> np.ndarray:
+def _direct(xe: np.ndarray, w: np.ndarray, plan: Plan, offsets, workers: int, bmode: int = _conv.ZERO) -> np.ndarray:
     x3, w3 = _as3d(xe, plan.nd), _as3d(w, plan.nd)
     xi, wi = _batch_index(plan)
     n_out = plan.n_out if plan.nd == 2 else (1,) + plan.n_out
@@ -90,9 +109,9 @@ def _direct(xe: np.ndarray, w: np.ndarray, plan: Plan, offsets, workers: int) ->
     n_threads = _cost.direct_threads(plan, workers)
     if n_threads > 1:
         with threads(n_threads):
-            conv_direct_parallel(x3, w3, xi, wi, out, *_geometry(plan, offsets))
+            conv_direct_parallel(x3, w3, xi, wi, out, *_geometry(plan, offsets, bmode))
     else:
-        conv_direct(x3, w3, xi, wi, out, *_geometry(plan, offsets))
+        conv_direct(x3, w3, xi, wi, out, *_geometry(plan, offsets, bmode))
     return out.reshape(plan.out_shape)
 
 
@@ -192,7 +211,7 @@ def _fast_1d(x, kernel, mode, method, axis, boundary, fill_value, stride, dilati
     w = kernel[::-1] if flip else kernel
     out = np.empty((1, 1, size), x.dtype)
     conv_direct(np.ascontiguousarray(x).reshape(1, 1, n), np.ascontiguousarray(w).reshape(1, 1, m),
-                _ZERO_INDEX, _ZERO_INDEX, out, 1, 1, 1, 1, 0, start - (m - 1))
+                _ZERO_INDEX, _ZERO_INDEX, out, 1, 1, 1, 1, 0, start - (m - 1), _conv.ZERO)
     return out.reshape(size)
 
 
@@ -209,12 +228,13 @@ def _run(x, kernel, *, nd, axes, mode, method, boundary, fill_value, stride, dil
     workers = resolve_workers(workers)
     if method == "auto":
         method = _pick(plan, workers, x, kernel)
-    xe, offsets = _signal(x, plan, boundary, fill_value)
     w = _weights(kernel, plan)
     if method != "direct" and not np.isfinite(w).all():
         method = "direct"   # a non-finite tap reaches every output it touches; no transform helps
+    in_kernel = method == "direct" and _boundary_in_kernel(plan, boundary)
+    xe, offsets = _signal(x, plan, boundary, fill_value, in_kernel)
     if method == "direct":
-        out = _direct(xe, w, plan, offsets, workers)
+        out = _direct(xe, w, plan, offsets, workers, _KERNEL_BOUNDARY[boundary] if in_kernel else _conv.ZERO)
     else:
         out = _transform(xe, kernel, w, plan, offsets, workers, method)
     if plan.conj_output:

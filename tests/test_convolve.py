@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import sys
 
 import numpy as np
 import pytest
@@ -142,6 +143,37 @@ def test_2d_options_equal_definition(correlate, method, rng):
         want = conv_reference(x, k, mode, boundary=boundary, fill_value=-1.0, stride=stride, dilation=dilation,
                               correlate=correlate, nd=2)
         assert_close(got, want, scale=max(1.0, float(np.abs(want).max())), n_terms=64)
+
+
+@pytest.mark.parametrize("correlate", [False, True])
+def test_boundary_read_in_kernel_equals_definition(correlate, rng, monkeypatch):
+    """The direct kernel applies wrap/symmetric/reflect/edge itself when that is cheaper than an
+    extended copy; force that path for every case, kernels longer than the signal included."""
+    engine = sys.modules["sigconv.convolve"]
+    monkeypatch.setattr(engine, "_boundary_in_kernel", lambda plan, boundary: plan.extend and boundary != "fill")
+    for nd in (1, 2):
+        shapes = [((1,), (4,)), ((5,), (3,)), ((7,), (9,))] if nd == 1 else [((6, 5), (3, 2)), ((2, 3), (4, 5))]
+        func = {(1, False): sigconv.convolve, (1, True): sigconv.correlate,
+                (2, False): sigconv.convolve2d, (2, True): sigconv.correlate2d}[nd, correlate]
+        grid = itertools.product(shapes, ("full", "same"), BOUNDARIES[1:], (1, 2), (1, 3))
+        for (xs, ks), mode, boundary, stride, dilation in grid:
+            x, k = rng.standard_normal(xs), rng.standard_normal(ks)
+            got = func(x, k, mode, method="direct", boundary=boundary, stride=stride, dilation=dilation)
+            want = conv_reference(x, k, mode, boundary=boundary, stride=stride, dilation=dilation,
+                                  correlate=correlate, nd=nd)
+            assert_close(got, want, scale=max(1.0, float(np.abs(want).max())), n_terms=64)
+
+
+def test_boundary_in_kernel_on_images(rng):
+    """A 3×3 kernel on an image reads the boundary in the kernel (no copy) and equals scipy."""
+    engine = sys.modules["sigconv.convolve"]
+    x, k = rng.standard_normal((300, 400)), rng.standard_normal((3, 3))
+    plan, _, _ = engine.make_plan(x, k, nd=2, axes=(-2, -1), mode="same", boundary="symm", fill_value=0,
+                                  stride=1, dilation=1, flip=True)
+    assert engine._boundary_in_kernel(plan, "symm")
+    for boundary in ("symm", "wrap"):
+        got = sigconv.convolve2d(x, k, "same", method="direct", boundary=boundary)
+        assert_close(got, ss.convolve2d(x, k, "same", boundary=boundary), scale=10.0, n_terms=9)
 
 
 def test_stride_and_dilation_identities(rng):

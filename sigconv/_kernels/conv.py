@@ -5,8 +5,10 @@ correlation over the last two axes (a 1D problem has a first axis of length 1)::
 
     out[b, i, j] = sum_{r, c} x[xi[b], i*sh + r*dh + oh, j*sw + c*dw + ow] * w[wi[b], r, c]
 
-where samples of ``x`` outside its bounds count as zero (the wrapper pre-extends ``x`` for
-other boundaries).  Contract shared by the kernels of this module:
+where samples of ``x`` outside its bounds read the boundary ``bmode`` (:data:`ZERO`: zero;
+:data:`WRAP`, :data:`SYMMETRIC`, :data:`REFLECT`, :data:`EDGE`: ``numpy.pad``'s extension, see
+:func:`source_index`); the wrapper pre-extends ``x`` for a nonzero fill value.  Contract shared
+by the kernels of this module:
 
 * ``x`` ``(nx, H, W)``, ``w`` ``(nw, Kh, Kw)`` and ``out`` ``(nb, Ho, Wo)`` are C-contiguous
   arrays of one dtype (float32, float64, complex64 or complex128); ``xi``/``wi`` are int64
@@ -17,8 +19,9 @@ other boundaries).  Contract shared by the kernels of this module:
 
 The interior of each output row (windows fully inside ``x``) runs a blocked loop: a block of
 outputs is the accumulator (it stays in L1) and each pass over it adds several taps at once
-(8, then 4, 3, 2, 1 of a kernel row; for short rows, 8 at a time across rows), so a pass does
-several multiply-adds per load/store of the accumulator.  The loop over outputs is contiguous
+(the taps of all kernel rows form one list, taken 8, then 4, 3, 2, 1 at a time; the first
+pass assigns instead of adding), so a pass does several multiply-adds per load/store of the
+accumulator.  The loop over outputs is contiguous
 for stride 1 and LLVM vectorises it.  Edge outputs take a bounds-checked scalar loop.
 """
 
@@ -26,13 +29,40 @@ from __future__ import annotations
 
 from sigconv._jit import jit, prange, serial_and_parallel
 
-#: outputs per task (and per accumulator block); 512 float64 = 4 KiB stays in L1
-BLOCK = 512
+#: outputs per task (and per accumulator block); 2048 float64 = 16 KiB stays in L1
+BLOCK = 2048
+
+
+#: boundary modes the kernels apply themselves (:func:`source_index`); ``ZERO`` reads zeros
+ZERO, WRAP, SYMMETRIC, REFLECT, EDGE = 0, 1, 2, 3, 4
 
 
 @jit
-def _tap_rows(i, sh, dh, oh, H, Kh):
-    """Kernel rows r whose input row i*sh + r*dh + oh lies inside [0, H): returns (lo, hi)."""
+def source_index(i, n, bmode):
+    """The sample that index ``i`` of a signal of length ``n`` reads under boundary ``bmode``:
+    ``numpy.pad``'s extension in closed form (any distance from the signal).  ``ZERO`` returns
+    ``i`` unchanged (callers only pass indices inside ``[0, n)`` then)."""
+    if bmode == ZERO or 0 <= i < n:
+        return i
+    if bmode == WRAP:
+        return i % n
+    if bmode == SYMMETRIC:
+        k = i % (2 * n)
+        return k if k < n else 2 * n - 1 - k
+    if bmode == REFLECT:
+        if n == 1:
+            return 0
+        k = i % (2 * n - 2)
+        return k if k < n else 2 * n - 2 - k
+    return min(max(i, 0), n - 1)   # EDGE
+
+
+@jit
+def _tap_rows(i, sh, dh, oh, H, Kh, bmode):
+    """Kernel rows r whose input row i*sh + r*dh + oh is read: those inside [0, H) for ``ZERO``
+    (rows outside add nothing), every row otherwise.  Returns (lo, hi)."""
+    if bmode != ZERO:
+        return 0, Kh
     base = i * sh + oh
     lo = 0
     if base < 0:
@@ -62,165 +92,161 @@ def _interior(Wo, W, Kw, sw, dw, ow):
 
 
 @jit
-def _point(xrow, wrow, j, sw, dw, ow, W, Kw, zero):
-    """Bounds-checked dot product of one window of ``xrow`` with ``wrow`` (output column j);
-    ``zero`` is a zero of the accumulator type (never derived from data, which may be NaN)."""
+def _point(xrow, wrow, j, sw, dw, ow, W, Kw, zero, bmode):
+    """Bounds-checked dot product of one window of ``xrow`` with ``wrow`` (output column j),
+    columns outside ``[0, W)`` read through the boundary ``bmode``; ``zero`` is a zero of the
+    accumulator type (never derived from data, which may be NaN)."""
     acc = zero
     base = j * sw + ow
     for c in range(Kw):
         col = base + c * dw
         if 0 <= col < W:
             acc += xrow[col] * wrow[c]
+        elif bmode != ZERO:
+            acc += xrow[source_index(col, W, bmode)] * wrow[c]
     return acc
 
 
 @jit
-def _taps8(o, xx, cnt, wrow, c, dw):
-    """o[j] += sum of 8 taps c..c+7 at xx[j + t*dw] (unit stride)."""
+def _sum8(o, cnt, x0, x1, x2, x3, x4, x5, x6, x7, w0, w1, w2, w3, w4, w5, w6, w7, first):
+    """``o[j] (+)= sum_t w_t * x_t[j]`` over eight taps (``first``: assign, else add)."""
+    if first:
+        for j in range(cnt):
+            o[j] = ((w0 * x0[j] + w1 * x1[j]) + (w2 * x2[j] + w3 * x3[j])) + (
+                (w4 * x4[j] + w5 * x5[j]) + (w6 * x6[j] + w7 * x7[j]))
+    else:
+        for j in range(cnt):
+            o[j] += ((w0 * x0[j] + w1 * x1[j]) + (w2 * x2[j] + w3 * x3[j])) + (
+                (w4 * x4[j] + w5 * x5[j]) + (w6 * x6[j] + w7 * x7[j]))
+
+
+@jit
+def _run8(o, cnt, xx, wrow, c, first):
+    """:func:`_sum8` for eight neighbouring taps ``c..c+7`` of one undilated row: the literal
+    offsets ``xx[j + t]`` vectorise better than eight slices."""
     w0, w1, w2, w3 = wrow[c], wrow[c + 1], wrow[c + 2], wrow[c + 3]
     w4, w5, w6, w7 = wrow[c + 4], wrow[c + 5], wrow[c + 6], wrow[c + 7]
-    if dw == 1:
+    if first:
+        for j in range(cnt):
+            o[j] = (w0 * xx[j] + w1 * xx[j + 1] + w2 * xx[j + 2] + w3 * xx[j + 3]) + (
+                w4 * xx[j + 4] + w5 * xx[j + 5] + w6 * xx[j + 6] + w7 * xx[j + 7])
+    else:
         for j in range(cnt):
             o[j] += (w0 * xx[j] + w1 * xx[j + 1] + w2 * xx[j + 2] + w3 * xx[j + 3]) + (
                 w4 * xx[j + 4] + w5 * xx[j + 5] + w6 * xx[j + 6] + w7 * xx[j + 7])
+
+
+@jit
+def _sum4(o, cnt, x0, x1, x2, x3, w0, w1, w2, w3, first):
+    """:func:`_sum8` for four taps."""
+    if first:
+        for j in range(cnt):
+            o[j] = (w0 * x0[j] + w1 * x1[j]) + (w2 * x2[j] + w3 * x3[j])
     else:
-        d2, d3, d4, d5, d6, d7 = 2 * dw, 3 * dw, 4 * dw, 5 * dw, 6 * dw, 7 * dw
         for j in range(cnt):
-            o[j] += (w0 * xx[j] + w1 * xx[j + dw] + w2 * xx[j + d2] + w3 * xx[j + d3]) + (
-                w4 * xx[j + d4] + w5 * xx[j + d5] + w6 * xx[j + d6] + w7 * xx[j + d7])
+            o[j] += (w0 * x0[j] + w1 * x1[j]) + (w2 * x2[j] + w3 * x3[j])
 
 
 @jit
-def _taps4(o, xx, cnt, wrow, c, dw):
-    """o[j] += sum of 4 taps c..c+3 at xx[j + t*dw] (unit stride)."""
-    w0, w1, w2, w3 = wrow[c], wrow[c + 1], wrow[c + 2], wrow[c + 3]
-    if dw == 1:   # literal offsets: LLVM vectorises this form best
+def _sum3(o, cnt, x0, x1, x2, w0, w1, w2, first):
+    """:func:`_sum8` for three taps."""
+    if first:
         for j in range(cnt):
-            o[j] += w0 * xx[j] + w1 * xx[j + 1] + w2 * xx[j + 2] + w3 * xx[j + 3]
-        return
-    d2, d3 = 2 * dw, 3 * dw
-    for j in range(cnt):
-        o[j] += w0 * xx[j] + w1 * xx[j + dw] + w2 * xx[j + d2] + w3 * xx[j + d3]
-
-
-@jit
-def _taps3(o, xx, cnt, wrow, c, dw):
-    """o[j] += sum of 3 taps c..c+2 at xx[j + t*dw] (unit stride)."""
-    w0, w1, w2 = wrow[c], wrow[c + 1], wrow[c + 2]
-    if dw == 1:
+            o[j] = w0 * x0[j] + w1 * x1[j] + w2 * x2[j]
+    else:
         for j in range(cnt):
-            o[j] += w0 * xx[j] + w1 * xx[j + 1] + w2 * xx[j + 2]
-        return
-    d2 = 2 * dw
-    for j in range(cnt):
-        o[j] += w0 * xx[j] + w1 * xx[j + dw] + w2 * xx[j + d2]
+            o[j] += w0 * x0[j] + w1 * x1[j] + w2 * x2[j]
 
 
 @jit
-def _taps2(o, xx, cnt, wrow, c, dw):
-    """o[j] += sum of 2 taps c, c+1 at xx[j + t*dw] (unit stride)."""
-    w0, w1 = wrow[c], wrow[c + 1]
-    if dw == 1:
+def _sum2(o, cnt, x0, x1, w0, w1, first):
+    """:func:`_sum8` for two taps."""
+    if first:
         for j in range(cnt):
-            o[j] += w0 * xx[j] + w1 * xx[j + 1]
-        return
-    for j in range(cnt):
-        o[j] += w0 * xx[j] + w1 * xx[j + dw]
+            o[j] = w0 * x0[j] + w1 * x1[j]
+    else:
+        for j in range(cnt):
+            o[j] += w0 * x0[j] + w1 * x1[j]
 
 
 @jit
-def _row_block(xrow, wrow, orow, a, b, sw, dw, ow, Kw):
-    """Add the full window sums of output columns [a, b) (windows inside ``xrow``) to ``orow``.
-
-    Loops run from 0 over slices that start at the window, so indices are provably
-    non-negative and contiguous and LLVM vectorises them; taps go 8, then 4, 3, 2, 1 at a time."""
-    o = orow[a:b]
-    cnt = b - a
-    first = a * sw + ow
-    c = 0
-    if sw == 1:
-        while c + 8 <= Kw:
-            _taps8(o, xrow[first + c * dw:], cnt, wrow, c, dw)
-            c += 8
-        if c + 4 <= Kw and Kw - c != 5:   # 5 left: 3 + 2 rather than 4 + 1
-            _taps4(o, xrow[first + c * dw:], cnt, wrow, c, dw)
-            c += 4
-        if c + 3 <= Kw and Kw - c != 4:
-            _taps3(o, xrow[first + c * dw:], cnt, wrow, c, dw)
-            c += 3
-        if c + 2 <= Kw:
-            _taps2(o, xrow[first + c * dw:], cnt, wrow, c, dw)
-            c += 2
-    while c < Kw:
-        wc = wrow[c]
-        xx = xrow[first + c * dw:]
-        if sw == 1:
-            for j in range(cnt):
-                o[j] += wc * xx[j]
-        else:
-            for j in range(cnt):
-                o[j] += wc * xx[j * sw]
-        c += 1
+def _sum1(o, cnt, x0, w0, sw, first):
+    """``o[j] (+)= w0 * x0[j * sw]``: one tap, any output stride."""
+    if first:
+        for j in range(cnt):
+            o[j] = w0 * x0[j * sw]
+    elif sw == 1:
+        for j in range(cnt):
+            o[j] += w0 * x0[j]
+    else:
+        for j in range(cnt):
+            o[j] += w0 * x0[j * sw]
 
 
 @jit
-def _tap(xb, wb, t, r_lo, Kw, row0, dh, first, dw):
+def _tap(xb, wb, t, r_lo, Kw, row0, dh, col0, dw, bmode):
     """Tap ``t`` of the flattened list over kernel rows ``r_lo..`` and columns: the input row
     slice starting at the first output's sample, and the weight."""
     r = r_lo + t // Kw
     c = t - (t // Kw) * Kw
-    return xb[row0 + r * dh, first + c * dw:], wb[r, c]
+    return xb[source_index(row0 + r * dh, xb.shape[0], bmode), col0 + c * dw:], wb[r, c]
 
 
 @jit
-def _block_taps(xb, wb, o, cnt, r_lo, r_hi, row0, dh, first, sw, dw, Kw):
-    """``o[j] += sum over taps (r, c) of wb[r, c] * xb[row0 + r*dh, first + j*sw + c*dw]`` for
-    the kernel rows ``[r_lo, r_hi)``: the taps of all rows form one list, taken eight at a time
-    so that each pass over the accumulator ``o`` does eight multiply-adds per element (a 3×3
-    kernel is two passes, not six).  Loops run from 0 over slices that start at the window, so
-    they are contiguous for unit stride and LLVM vectorises them."""
+def _block_taps(xb, wb, o, cnt, r_lo, r_hi, row0, dh, col0, sw, dw, Kw, bmode):
+    """``o[j] = sum over taps (r, c) of wb[r, c] * xb[row0 + r*dh, col0 + j*sw + c*dw]`` for
+    the kernel rows ``[r_lo, r_hi)`` (at least one).
+
+    The taps of all rows form one list, taken eight at a time (then 4, 3, 2, 1) so that each
+    pass over the accumulator ``o`` does several multiply-adds per element: a 3×3 kernel is
+    two passes, a 1×1024 kernel 128.  The first pass assigns, so ``o`` needs no zeroing.
+    Loops run from 0 over slices that start at the window, so they are contiguous for unit
+    stride and LLVM vectorises them; strided outputs take one tap per pass."""
     ntap = (r_hi - r_lo) * Kw
     t = 0
     if sw == 1:
         while t + 8 <= ntap:
-            x0, w0 = _tap(xb, wb, t, r_lo, Kw, row0, dh, first, dw)
-            x1, w1 = _tap(xb, wb, t + 1, r_lo, Kw, row0, dh, first, dw)
-            x2, w2 = _tap(xb, wb, t + 2, r_lo, Kw, row0, dh, first, dw)
-            x3, w3 = _tap(xb, wb, t + 3, r_lo, Kw, row0, dh, first, dw)
-            x4, w4 = _tap(xb, wb, t + 4, r_lo, Kw, row0, dh, first, dw)
-            x5, w5 = _tap(xb, wb, t + 5, r_lo, Kw, row0, dh, first, dw)
-            x6, w6 = _tap(xb, wb, t + 6, r_lo, Kw, row0, dh, first, dw)
-            x7, w7 = _tap(xb, wb, t + 7, r_lo, Kw, row0, dh, first, dw)
-            for j in range(cnt):
-                o[j] += ((w0 * x0[j] + w1 * x1[j]) + (w2 * x2[j] + w3 * x3[j])) + (
-                    (w4 * x4[j] + w5 * x5[j]) + (w6 * x6[j] + w7 * x7[j]))
+            c = t - (t // Kw) * Kw
+            if dw == 1 and c + 8 <= Kw:   # eight neighbours in one row
+                r = r_lo + t // Kw
+                xrow = xb[source_index(row0 + r * dh, xb.shape[0], bmode)]
+                _run8(o, cnt, xrow[col0 + c:], wb[r], c, t == 0)
+            else:
+                x0, w0 = _tap(xb, wb, t, r_lo, Kw, row0, dh, col0, dw, bmode)
+                x1, w1 = _tap(xb, wb, t + 1, r_lo, Kw, row0, dh, col0, dw, bmode)
+                x2, w2 = _tap(xb, wb, t + 2, r_lo, Kw, row0, dh, col0, dw, bmode)
+                x3, w3 = _tap(xb, wb, t + 3, r_lo, Kw, row0, dh, col0, dw, bmode)
+                x4, w4 = _tap(xb, wb, t + 4, r_lo, Kw, row0, dh, col0, dw, bmode)
+                x5, w5 = _tap(xb, wb, t + 5, r_lo, Kw, row0, dh, col0, dw, bmode)
+                x6, w6 = _tap(xb, wb, t + 6, r_lo, Kw, row0, dh, col0, dw, bmode)
+                x7, w7 = _tap(xb, wb, t + 7, r_lo, Kw, row0, dh, col0, dw, bmode)
+                _sum8(o, cnt, x0, x1, x2, x3, x4, x5, x6, x7, w0, w1, w2, w3, w4, w5, w6, w7, t == 0)
             t += 8
-        if t + 4 <= ntap:
-            x0, w0 = _tap(xb, wb, t, r_lo, Kw, row0, dh, first, dw)
-            x1, w1 = _tap(xb, wb, t + 1, r_lo, Kw, row0, dh, first, dw)
-            x2, w2 = _tap(xb, wb, t + 2, r_lo, Kw, row0, dh, first, dw)
-            x3, w3 = _tap(xb, wb, t + 3, r_lo, Kw, row0, dh, first, dw)
-            for j in range(cnt):
-                o[j] += (w0 * x0[j] + w1 * x1[j]) + (w2 * x2[j] + w3 * x3[j])
+        if ntap - t >= 6 or ntap - t == 4:   # the rest as 4 + 3, 4 + 2, 4, 3 + 2, 3, 2, 1
+            x0, w0 = _tap(xb, wb, t, r_lo, Kw, row0, dh, col0, dw, bmode)
+            x1, w1 = _tap(xb, wb, t + 1, r_lo, Kw, row0, dh, col0, dw, bmode)
+            x2, w2 = _tap(xb, wb, t + 2, r_lo, Kw, row0, dh, col0, dw, bmode)
+            x3, w3 = _tap(xb, wb, t + 3, r_lo, Kw, row0, dh, col0, dw, bmode)
+            _sum4(o, cnt, x0, x1, x2, x3, w0, w1, w2, w3, t == 0)
             t += 4
-        if t + 2 <= ntap:
-            x0, w0 = _tap(xb, wb, t, r_lo, Kw, row0, dh, first, dw)
-            x1, w1 = _tap(xb, wb, t + 1, r_lo, Kw, row0, dh, first, dw)
-            for j in range(cnt):
-                o[j] += w0 * x0[j] + w1 * x1[j]
+        if ntap - t >= 3:
+            x0, w0 = _tap(xb, wb, t, r_lo, Kw, row0, dh, col0, dw, bmode)
+            x1, w1 = _tap(xb, wb, t + 1, r_lo, Kw, row0, dh, col0, dw, bmode)
+            x2, w2 = _tap(xb, wb, t + 2, r_lo, Kw, row0, dh, col0, dw, bmode)
+            _sum3(o, cnt, x0, x1, x2, w0, w1, w2, t == 0)
+            t += 3
+        if ntap - t == 2:
+            x0, w0 = _tap(xb, wb, t, r_lo, Kw, row0, dh, col0, dw, bmode)
+            x1, w1 = _tap(xb, wb, t + 1, r_lo, Kw, row0, dh, col0, dw, bmode)
+            _sum2(o, cnt, x0, x1, w0, w1, t == 0)
             t += 2
     while t < ntap:
-        x0, w0 = _tap(xb, wb, t, r_lo, Kw, row0, dh, first, dw)
-        if sw == 1:
-            for j in range(cnt):
-                o[j] += w0 * x0[j]
-        else:
-            for j in range(cnt):
-                o[j] += w0 * x0[j * sw]
+        x0, w0 = _tap(xb, wb, t, r_lo, Kw, row0, dh, col0, dw, bmode)
+        _sum1(o, cnt, x0, w0, sw, t == 0)
         t += 1
 
 
-def _conv_direct(x, w, xi, wi, out, sh, sw, dh, dw, oh, ow):
+def _conv_direct(x, w, xi, wi, out, sh, sw, dh, dw, oh, ow, bmode):
     """Strided, dilated direct correlation of ``x`` with ``w`` into ``out`` (contract in the
     module docstring); tasks are (batch row, output row, block of columns), spread over threads
     by the parallel variant."""
@@ -238,32 +264,32 @@ def _conv_direct(x, w, xi, wi, out, sh, sw, dh, dw, oh, ow):
         orow = out[b, i]
         orow[j0] = 0
         zero = orow[j0]
-        for j in range(j0, j1):
-            orow[j] = zero
-        r_lo, r_hi = _tap_rows(i, sh, dh, oh, H, Kh)
+        r_lo, r_hi = _tap_rows(i, sh, dh, oh, H, Kh, bmode)
         a = max(j0, ilo)
         e = min(j1, ihi)
+        if a >= e or r_lo == r_hi:   # no interior: every output of the block is an edge
+            a = e = j0
         xb, wb = x[xi[b]], w[wi[b]]
         row0 = i * sh + oh
         if a < e:
-            if Kw >= 8 or r_hi - r_lo == 1:   # long rows: eight taps of one row per pass
-                for r in range(r_lo, r_hi):
-                    _row_block(xb[row0 + r * dh], wb[r], orow, a, e, sw, dw, ow, Kw)
-            else:                              # short rows: eight taps across rows per pass
-                _block_taps(xb, wb, orow[a:e], e - a, r_lo, r_hi, row0, dh, a * sw + ow, sw, dw, Kw)
+            _block_taps(xb, wb, orow[a:e], e - a, r_lo, r_hi, row0, dh, a * sw + ow, sw, dw, Kw, bmode)
+        for j in range(j0, a):
+            orow[j] = zero
+        for j in range(e, j1):
+            orow[j] = zero
         for r in range(r_lo, r_hi):
-            xrow, wrow = xb[row0 + r * dh], wb[r]
-            for j in range(j0, min(a, j1)):
-                orow[j] += _point(xrow, wrow, j, sw, dw, ow, W, Kw, zero)
-            for j in range(max(e, j0), j1):
-                orow[j] += _point(xrow, wrow, j, sw, dw, ow, W, Kw, zero)
+            xrow, wrow = xb[source_index(row0 + r * dh, H, bmode)], wb[r]
+            for j in range(j0, a):
+                orow[j] += _point(xrow, wrow, j, sw, dw, ow, W, Kw, zero, bmode)
+            for j in range(e, j1):
+                orow[j] += _point(xrow, wrow, j, sw, dw, ow, W, Kw, zero, bmode)
 
 
 conv_direct, conv_direct_parallel = serial_and_parallel(_conv_direct)
 
 
 @jit
-def conv_direct_points(x, w, xi, wi, out, pb, pi, pj, sh, sw, dh, dw, oh, ow):
+def conv_direct_points(x, w, xi, wi, out, pb, pi, pj, sh, sw, dh, dw, oh, ow, bmode):
     """Recompute the outputs ``out[pb[t], pi[t], pj[t]]`` directly (same contract as
     :func:`conv_direct`); the FFT paths use it where a window covers a non-finite sample."""
     H, W = x.shape[1], x.shape[2]
@@ -273,9 +299,10 @@ def conv_direct_points(x, w, xi, wi, out, pb, pi, pj, sh, sw, dh, dw, oh, ow):
         out[b, i, j] = 0
         zero = out[b, i, j]
         acc = zero
-        r_lo, r_hi = _tap_rows(i, sh, dh, oh, H, Kh)
+        r_lo, r_hi = _tap_rows(i, sh, dh, oh, H, Kh, bmode)
         for r in range(r_lo, r_hi):
-            acc += _point(x[xi[b], i * sh + r * dh + oh], w[wi[b], r], j, sw, dw, ow, W, Kw, zero)
+            xrow = x[xi[b], source_index(i * sh + r * dh + oh, H, bmode)]
+            acc += _point(xrow, w[wi[b], r], j, sw, dw, ow, W, Kw, zero, bmode)
         out[b, i, j] = acc
 
 
