@@ -84,8 +84,8 @@ def test_conv1d_matches_torch(case, dtype, rng):
 
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_threaded_path_equals_serial_path(dtype, rng, monkeypatch):
-    """Small layers run serially; forcing the batch-parallel path (weight gradient summed over
-    per-chunk buffers, inference reusing one im2col slice per thread) gives the same numbers."""
+    """Small layers run serially; forcing the batch-parallel path (weight and bias gradients
+    summed over per-chunk buffers, one im2col buffer per thread) gives the same numbers."""
     from sigconv.nn import layers
 
     conv = nn.Conv1D(3, 4, 5, stride=2, padding=3, dilation=2, dtype=dtype, random_state=0)

@@ -140,12 +140,13 @@ class Conv1D(Layer):
     Notes
     -----
     The output length is ``floor((L + pad_left + pad_right - dilation*(k-1) - 1) / stride) + 1``.
-    Forward unfolds each sample (im2col) and runs one matrix product per sample, in parallel
-    over the batch; ``forward(x, training=False)`` (inference) keeps no unfolded copy of the
-    input, so it needs less memory but cannot be followed by ``backward``.  Backward computes
-    the weight gradient as the correlation of input and output gradient and the input gradient
-    as the full convolution of the output gradient with the flipped kernel (both as matrix
-    products, see :mod:`sigconv._kernels.nn`).
+    Forward unfolds each sample (im2col) into a cache-sized buffer and runs one matrix product
+    per sample, in parallel over the batch.  ``forward(x, training=True)`` keeps a reference to
+    ``x`` (not a copy, like :class:`Linear`) for ``backward``, which unfolds it again; modifying
+    ``x`` in place between the two calls changes the gradients.  Backward computes the weight
+    gradient as the correlation of input and output gradient and the input gradient as the full
+    convolution of the output gradient with the flipped kernel (both as matrix products, see
+    :mod:`sigconv._kernels.nn`).
 
     Examples
     --------
@@ -178,8 +179,7 @@ class Conv1D(Layer):
         if self.use_bias:
             self.params["bias"] = _init_uniform(rng, bound, (self.out_channels,), self.dtype)
         self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
-        self._cols = None
-        self._in_shape = None
+        self._x = None
 
     def get_config(self) -> dict:
         return {"in_channels": self.in_channels, "out_channels": self.out_channels,
@@ -214,37 +214,36 @@ class Conv1D(Layer):
                 f"{self.dilation * (self.kernel_size - 1) + 1 - left - right} samples "
                 f"(kernel_size={self.kernel_size}, dilation={self.dilation}, padding={self.padding!r})")
         k = self.kernel_size
-        # training keeps the unfolded input for backward; inference needs one slice per thread
-        n_threads = _threads_for(n * self.out_channels * c * k * l_out, n)
-        rows = n if training else n_threads
-        cols = np.empty((rows, c * k, l_out), dtype=self.dtype)
+        parts = _threads_for(n * self.out_channels * c * k * l_out, n)
+        cols = np.empty((parts, c * k, l_out), dtype=self.dtype)
         weight2d = self.params["weight"].reshape(self.out_channels, c * k)
         bias = self.params["bias"] if self.use_bias else np.zeros(self.out_channels, self.dtype)
         out = np.empty((n, self.out_channels, l_out), dtype=self.dtype)
-        with _blas_single_thread(), threads(n_threads):
+        with _blas_single_thread(), threads(parts):
             _nn.conv_forward(x, weight2d, bias, k, self.stride, self.dilation, self.pads()[0], cols, out)
-        self._cols = cols if training else None
-        self._in_shape = x.shape
+        self._x = x if training else None
         return self._remember(out)
 
     def backward(self, grad_out: ArrayLike) -> np.ndarray:
         g = self._grad(grad_out)
-        if self._cols is None:
+        if self._x is None:
             raise RuntimeError("Conv1D.backward needs the input of a forward(x, training=True); "
                                "forward(x, training=False) keeps nothing for backward")
         n, o, l_out = g.shape
         c, k = self.in_channels, self.kernel_size
         parts = _threads_for(n * o * c * k * l_out, n)
-        grad_w = np.zeros((parts, o, c * k), dtype=self.dtype)
+        grad_wt = np.zeros((parts, c * k, o), dtype=self.dtype)
+        grad_b = np.zeros((parts, o), dtype=self.dtype)
+        cols = np.empty((parts, c * k, l_out), dtype=self.dtype)
         dcols = np.empty((parts, c * k, l_out), dtype=self.dtype)
-        grad_x = np.empty(self._in_shape, dtype=self.dtype)
+        grad_x = np.empty(self._x.shape, dtype=self.dtype)
         weight2d = self.params["weight"].reshape(o, c * k)
         with _blas_single_thread(), threads(parts):
-            _nn.conv_backward(self._cols, weight2d, g, k, self.stride, self.dilation, self.pads()[0],
-                              grad_w, dcols, grad_x)
-        self.grads["weight"] += grad_w.sum(axis=0).reshape(self.params["weight"].shape)
+            _nn.conv_backward(self._x, weight2d, g, k, self.stride, self.dilation, self.pads()[0],
+                              grad_wt, grad_b, cols, dcols, grad_x)
+        self.grads["weight"] += grad_wt.sum(axis=0).T.reshape(self.params["weight"].shape)
         if self.use_bias:
-            self.grads["bias"] += g.sum(axis=(0, 2))
+            self.grads["bias"] += grad_b.sum(axis=0)
         return grad_x
 
 
@@ -498,11 +497,10 @@ class ReLU(_Elementwise):
     """
 
     def _f(self, x):
-        self._mask = x > 0
-        return np.maximum(x, x.dtype.type(0))
+        return _leaky_forward(self, x, 0.0)
 
     def _df(self, g):
-        return np.where(self._mask, g, g.dtype.type(0))
+        return _leaky_backward(self, g, 0.0, zero_outside=True)
 
 
 class LeakyReLU(_Elementwise):
@@ -524,11 +522,25 @@ class LeakyReLU(_Elementwise):
         return {"negative_slope": self.negative_slope}
 
     def _f(self, x):
-        self._mask = x > 0
-        return np.where(self._mask, x, x * x.dtype.type(self.negative_slope))
+        return _leaky_forward(self, x, self.negative_slope)
 
     def _df(self, g):
-        return np.where(self._mask, g, g * g.dtype.type(self.negative_slope))
+        return _leaky_backward(self, g, self.negative_slope, zero_outside=False)
+
+
+def _leaky_forward(layer, x, slope):
+    """(Leaky) ReLU of ``x`` in one pass, keeping the mask ``x > 0`` on ``layer`` for backward."""
+    out = np.empty_like(x)
+    layer._mask = np.empty(x.shape, dtype=np.bool_)
+    _nn.leaky_relu_forward(x.reshape(-1), x.dtype.type(slope), out.reshape(-1), layer._mask.reshape(-1))
+    return out
+
+
+def _leaky_backward(layer, g, slope, zero_outside):
+    grad_x = np.empty_like(g)
+    _nn.leaky_relu_backward(g.reshape(-1), layer._mask.reshape(-1), g.dtype.type(slope), zero_outside,
+                            grad_x.reshape(-1))
+    return grad_x
 
 
 class Tanh(_Elementwise):
