@@ -292,6 +292,28 @@ def test_activations_match_torch(layer, ref_fn, dtype, rng):
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize(("layer", "ref_fn"), ACTIVATIONS[:3], ids=["relu", "leaky-0.01", "leaky-0.3"])
+def test_relu_kernels_special_values_like_torch(layer, ref_fn, dtype):
+    """The one-pass (Leaky)ReLU kernels follow torch on special values: a NaN input passes
+    forward (and, for ReLU, its gradient), NaN/inf output gradients on inactive units (ReLU
+    sends exactly 0 there), signed zeros and infinities; 1-D and 2-D inputs."""
+    x = np.array([np.nan, -np.inf, np.inf, -0.0, 0.0, -2.5, 3.0, 1e-30, -1e-30], dtype=dtype)
+    g = np.array([1.0, np.nan, 2.0, np.inf, -np.inf, np.nan, 5.0, -1.0, np.inf], dtype=dtype)
+    xt = _t(x, True)
+    ref = ref_fn(xt)
+    ref.backward(_t(g))
+    out = layer.forward(x)
+    np.testing.assert_array_equal(out, ref.detach().numpy())
+    np.testing.assert_array_equal(layer.backward(g), xt.grad.numpy())
+    x2 = np.stack([x, -x])  # 2-D: the kernels run on the flattened array
+    xt = _t(x2, True)
+    ref = ref_fn(xt)
+    ref.backward(_t(np.stack([g, g])))
+    np.testing.assert_array_equal(layer.forward(x2), ref.detach().numpy())
+    np.testing.assert_array_equal(layer.backward(np.stack([g, g])), xt.grad.numpy())
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
 def test_dropout(dtype, rng):
     x = rng.standard_normal((8, 4, 50)).astype(dtype) + 3
     layer = nn.Dropout(0.25, random_state=0)

@@ -234,31 +234,32 @@ def pool_backward(grad_out, index, kernel_size, stride, mode, divisor, grad_x):
 
 
 @jit
-def leaky_relu_forward(x, slope, out, mask):
-    """``out = x`` where ``x > 0`` or ``x`` is NaN, else ``slope * x`` (exactly 0 when ``slope``
-    is 0: ReLU); ``mask = x > 0``.  Flat arrays of one length (``slope`` of ``x``'s dtype)."""
+def leaky_relu_forward(x, slope, relu, out, mask):
+    """``out = x`` where ``x > 0`` or ``x`` is NaN, else ``slope * x`` (exactly 0 for ``relu``).
+
+    ``mask`` gets the units whose gradient passes unscaled, PyTorch's rules: ``x > 0`` for
+    LeakyReLU, ``not x <= 0`` for ReLU (``threshold_backward``: a NaN input passes its gradient).
+    Flat arrays of one length, ``slope`` a scalar of ``x``'s dtype.
+    """
     for i in range(x.shape[0]):
         v = x[i]
-        keep = v > 0
-        mask[i] = keep
-        if keep or v != v:
-            out[i] = v
-        elif slope == 0:
-            out[i] = 0
+        if relu:
+            mask[i] = not v <= 0
+            out[i] = v if not v <= 0 else 0
         else:
-            out[i] = v * slope
+            mask[i] = v > 0
+            out[i] = v if v > 0 or v != v else v * slope
 
 
 @jit
-def leaky_relu_backward(grad_out, mask, slope, zero_outside, grad_x):
-    """``grad_x = grad_out`` where ``mask``, else ``slope * grad_out`` (or exactly 0 when
-    ``zero_outside``: ReLU's rule, which keeps a NaN gradient out of the inactive units, as
-    PyTorch's ``threshold_backward``).  Flat arrays of one length."""
+def leaky_relu_backward(grad_out, mask, slope, relu, grad_x):
+    """``grad_x = grad_out`` where ``mask``, else ``slope * grad_out`` (exactly 0 for ``relu``,
+    which keeps a NaN or inf gradient out of the inactive units, as PyTorch).  Flat arrays."""
     for i in range(grad_out.shape[0]):
         g = grad_out[i]
         if mask[i]:
             grad_x[i] = g
-        elif zero_outside:
+        elif relu:
             grad_x[i] = 0
         else:
             grad_x[i] = g * slope

@@ -59,11 +59,12 @@ def _blas_single_thread():
     return _BLAS.limit(limits=1, user_api="blas")
 
 
-#: multiply-adds (about 10 ms on one core) below which a kernel runs on the calling thread
-#: only: waking a thread pool costs little on an idle machine, but on a busy one each parallel
-#: region waits for every thread to be scheduled, which measured 2x slower than serial for
-#: the small layers of a training step
-PARALLEL_MIN_WORK = 1 << 25
+#: multiply-adds (about 0.1-0.2 ms on one core) below which a kernel runs on the calling thread
+#: only.  Tuned on the benchmark training step (2 threads, idle and moderately busy machine):
+#: its second convolution (20 M multiply-adds) gains 1.5-1.9x from 2 threads, thresholds from 2 M
+#: to 8 M give the same step time, 0 (everything threaded, pooling included) is 5% slower
+#: and the former 32 M (every layer serial) 15% slower.
+PARALLEL_MIN_WORK = 1 << 22
 
 
 def _threads_for(work: int, n_batch: int) -> int:
@@ -497,10 +498,10 @@ class ReLU(_Elementwise):
     """
 
     def _f(self, x):
-        return _leaky_forward(self, x, 0.0)
+        return _leaky_forward(self, x, 0.0, relu=True)
 
     def _df(self, g):
-        return _leaky_backward(self, g, 0.0, zero_outside=True)
+        return _leaky_backward(self, g, 0.0, relu=True)
 
 
 class LeakyReLU(_Elementwise):
@@ -522,24 +523,24 @@ class LeakyReLU(_Elementwise):
         return {"negative_slope": self.negative_slope}
 
     def _f(self, x):
-        return _leaky_forward(self, x, self.negative_slope)
+        return _leaky_forward(self, x, self.negative_slope, relu=False)
 
     def _df(self, g):
-        return _leaky_backward(self, g, self.negative_slope, zero_outside=False)
+        return _leaky_backward(self, g, self.negative_slope, relu=False)
 
 
-def _leaky_forward(layer, x, slope):
-    """(Leaky) ReLU of ``x`` in one pass, keeping the mask ``x > 0`` on ``layer`` for backward."""
+def _leaky_forward(layer, x, slope, relu):
+    """(Leaky) ReLU of ``x`` in one pass, keeping on ``layer`` the mask of the units whose
+    gradient passes unscaled (see :func:`sigconv._kernels.nn.leaky_relu_forward`)."""
     out = np.empty_like(x)
     layer._mask = np.empty(x.shape, dtype=np.bool_)
-    _nn.leaky_relu_forward(x.reshape(-1), x.dtype.type(slope), out.reshape(-1), layer._mask.reshape(-1))
+    _nn.leaky_relu_forward(x.reshape(-1), x.dtype.type(slope), relu, out.reshape(-1), layer._mask.reshape(-1))
     return out
 
 
-def _leaky_backward(layer, g, slope, zero_outside):
+def _leaky_backward(layer, g, slope, relu):
     grad_x = np.empty_like(g)
-    _nn.leaky_relu_backward(g.reshape(-1), layer._mask.reshape(-1), g.dtype.type(slope), zero_outside,
-                            grad_x.reshape(-1))
+    _nn.leaky_relu_backward(g.reshape(-1), layer._mask.reshape(-1), g.dtype.type(slope), relu, grad_x.reshape(-1))
     return grad_x
 
 
