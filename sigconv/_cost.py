@@ -57,14 +57,24 @@ def direct_threads(plan, workers: int) -> int:
     return workers
 
 
-def _passes(kh: int, kw: int) -> int:
-    """Passes over an output block the direct kernel makes: taps go 8, 4, 2, 1 at a time per
-    kernel row when rows are long (``kw >= 8``), across rows otherwise."""
-    if kw >= 8 or kh == 1:
-        per_row = kw // 8 + bin(kw % 8).count("1")
-        return kh * per_row
-    taps = kh * kw
-    return taps // 8 + bin(taps % 8).count("1")
+def edge_work(plan) -> int:
+    """Multiply-adds of the outputs whose window crosses the signal's edge along the last axis:
+    without an extended copy of the signal the direct kernel computes them with bounds checks
+    (edge rows run the fast loop with their rows read through the boundary)."""
+    n_out, n, me, s = plan.n_out[-1], plan.n[-1], plan.m_eff[-1], plan.stride[-1]
+    interior = max(0, min(n_out, (n - me) // s + 1))
+    return plan.batch_size * math.prod(plan.n_out[:-1]) * (n_out - interior) * math.prod(plan.m)
+
+
+def copy_elements(plan) -> int:
+    """Elements of a signal copy extended by the kernel's reach on every side."""
+    return max(1, math.prod(plan.x_batch)) * math.prod(n + 2 * (me - 1) for n, me in zip(plan.n, plan.m_eff))
+
+
+def boundary_copy_pays(plan) -> bool:
+    """Whether the direct kernel should read an extended copy of the signal: when its edge
+    outputs' bounds-checked loop would cost more than making the copy."""
+    return edge_work(plan) / RATE_SCALAR > C_ELEM * copy_elements(plan)
 
 
 def direct_cost(plan, workers: int) -> float:
@@ -72,13 +82,9 @@ def direct_cost(plan, workers: int) -> float:
     work = plan.batch_size * math.prod(plan.n_out) * taps
     threads = direct_threads(plan, workers)
     rate = RATE_DIRECT[_code(plan.dtype)] * taps / (taps + HALF_RATE_TAPS)
-    if plan.nd == 2:   # short kernel rows cost extra passes over the accumulator
-        rate *= _passes(1, taps) / _passes(*plan.m)
-    # outputs whose window hangs over the edge of an unextended signal take a scalar loop
-    interior = math.prod(plan.n_out) if plan.extend else math.prod(
-        max(0, min(n_out, (n - me) // s + 1)) for n_out, n, me, s in zip(plan.n_out, plan.n, plan.m_eff, plan.stride))
-    edge_work = plan.batch_size * (math.prod(plan.n_out) - interior) * taps
-    seconds = (work - edge_work) / rate + edge_work / RATE_SCALAR
+    # edge outputs take a scalar loop, unless an extended copy of the signal is cheaper
+    edges = edge_work(plan)
+    seconds = (work - edges) / rate + min(edges / RATE_SCALAR, edges / rate + C_ELEM * copy_elements(plan))
     return OVERHEAD["direct"] + seconds / (threads * (0.9 if threads > 1 else 1))
 
 

@@ -31,6 +31,8 @@ def extend(x: np.ndarray, pads: list[tuple[int, int]], boundary: str, fill_value
     if not any(a or b for a, b in width):
         return x
     mode = _NUMPY_MODE[boundary]
-    if mode == "constant":
-        return np.pad(x, width, mode="constant", constant_values=fill_value)
+    if mode == "constant":   # one fill and one copy: several times faster than np.pad on short signals
+        out = np.full(tuple(n + a + b for n, (a, b) in zip(x.shape, width)), fill_value, dtype=x.dtype)
+        out[tuple(slice(a, a + n) for n, (a, _) in zip(x.shape, width))] = x
+        return out
     return np.pad(x, width, mode=mode)

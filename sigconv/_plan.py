@@ -19,6 +19,7 @@ valid      ``min(N, Me) - 1 .. max-1``  ``|N - Me| + 1`` (scipy's input swap)
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 
 import numpy as np
@@ -49,20 +50,21 @@ class Plan:
     conj_output: bool            # scipy's correlate2d conjugates its swapped 'valid' output
     extend: bool                 # the boundary needs explicit extension
 
-    @property
+    # derived sizes, computed once per plan (the cost model reads them many times)
+    @functools.cached_property
     def m_eff(self) -> tuple[int, ...]:
         return tuple((m - 1) * d + 1 for m, d in zip(self.m, self.dilation))
 
-    @property
+    @functools.cached_property
     def n_out(self) -> tuple[int, ...]:
         return tuple(-(-length // s) for length, s in zip(self.length, self.stride))
 
-    @property
+    @functools.cached_property
     def out_shape(self) -> tuple[int, ...]:
         """Shape of the result with the convolved axes last."""
         return self.out_batch + self.n_out
 
-    @property
+    @functools.cached_property
     def batch_size(self) -> int:
         return math.prod(self.out_batch)
 

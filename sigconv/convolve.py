@@ -39,6 +39,9 @@ Boundary = Literal["fill", "wrap", "symmetric", "symm", "reflect", "edge"]
 #: larger integer problems run direct, which is exact while the sums stay below 2**53
 _MAX_EXACT = 2 ** 40
 
+#: signal/kernel row index of an unbatched call (read-only input of the kernels)
+_ZERO_INDEX = np.zeros(1, np.int64)
+
 #: boundaries the direct kernel reads itself (no extended copy of the signal)
 _KERNEL_BOUNDARY = {"wrap": _conv.WRAP, "symmetric": _conv.SYMMETRIC, "symm": _conv.SYMMETRIC,
                     "reflect": _conv.REFLECT, "edge": _conv.EDGE}
@@ -46,15 +49,17 @@ _KERNEL_BOUNDARY = {"wrap": _conv.WRAP, "symmetric": _conv.SYMMETRIC, "symm": _c
 
 # ----------------------------------------------------------------------------- preparation
 def _signal(x: np.ndarray, plan: Plan, boundary: str, fill_value,
-            in_kernel: bool = False) -> tuple[np.ndarray, tuple[int, ...]]:
-    """``x`` with the convolved axes last, in the computation dtype, extended where the
-    boundary needs it (not when the direct kernel applies it, ``in_kernel``); and per axis the
-    index of the first sample output 0 reads."""
+            copy: bool) -> tuple[np.ndarray, tuple[int, ...]]:
+    """``x`` with the convolved axes last, in the computation dtype, extended by the samples
+    outside it that the outputs read when ``copy`` (zeros where the boundary does not apply);
+    and per axis the index of the first sample output 0 reads."""
     xm = np.moveaxis(x, plan.axes, tuple(range(-plan.nd, 0))).astype(plan.dtype, copy=False)
     reads = [plan.read_range(a) for a in range(plan.nd)]
-    if not plan.extend or in_kernel:
+    if not copy:
         return xm, tuple(lo for lo, _ in reads)
     pads = [(max(0, -lo), max(0, hi - n)) for (lo, hi), n in zip(reads, plan.n)]
+    if not plan.extend:
+        boundary, fill_value = "fill", 0
     fill = np.asarray(fill_value).astype(plan.dtype)
     return extend(xm, pads, boundary, fill), tuple(lo + before for (lo, _), (before, _) in zip(reads, pads))
 
@@ -76,6 +81,8 @@ def _as3d(a: np.ndarray, nd: int) -> np.ndarray:
 
 def _batch_index(plan: Plan) -> tuple[np.ndarray, np.ndarray]:
     """For each output batch row, the row of the signal batch and of the kernel bank."""
+    if plan.batch_size == 1:
+        return _ZERO_INDEX, _ZERO_INDEX
     xi = np.broadcast_to(np.arange(max(1, math.prod(plan.x_batch))).reshape(plan.x_batch), plan.out_batch)
     wi = np.broadcast_to(np.arange(max(1, math.prod(plan.k_batch))).reshape(plan.k_batch), plan.out_batch)
     return np.ascontiguousarray(xi, np.int64).ravel(), np.ascontiguousarray(wi, np.int64).ravel()
@@ -88,16 +95,16 @@ def _geometry(plan: Plan, offsets, bmode: int = _conv.ZERO) -> tuple[int, ...]:
     return (*plan.stride, *plan.dilation, *offsets, bmode)
 
 
-def _boundary_in_kernel(plan: Plan, boundary: str) -> bool:
-    """Whether the direct kernel should read the boundary itself rather than from an extended
-    copy: when the outputs it then computes with bounds checks (those whose window crosses the
-    last axis' edge) cost less than the copy would."""
-    if not plan.extend or boundary not in _KERNEL_BOUNDARY:
-        return False
-    edge_columns = min(plan.n_out[-1], 2 * -(-(plan.m_eff[-1] - 1) // plan.stride[-1]))
-    rows = math.prod(plan.n_out[:-1])
-    edge_work = plan.batch_size * rows * edge_columns * math.prod(plan.m)
-    return edge_work <= max(1, math.prod(plan.x_batch)) * math.prod(plan.n)
+def _direct_boundary(plan: Plan, boundary: str, finite_kernel: bool) -> int | None:
+    """How the direct kernel reads the samples outside the signal: the kernel's boundary mode,
+    or None for an extended copy of the signal (a nonzero fill value, or when the edge
+    outputs' bounds-checked loop would cost more than the copy).  Zero fill stays in the kernel
+    for a non-finite kernel: its taps must not meet the zeros (NaN * 0 is NaN)."""
+    if not plan.extend:
+        return None if finite_kernel and _cost.boundary_copy_pays(plan) else _conv.ZERO
+    if boundary not in _KERNEL_BOUNDARY or _cost.boundary_copy_pays(plan):
+        return None
+    return _KERNEL_BOUNDARY[boundary]
 
 
 # ----------------------------------------------------------------------------- methods
@@ -191,7 +198,6 @@ def _pick(plan: Plan, workers: int, x: np.ndarray | None = None, kernel: np.ndar
 
 
 _FAST_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
-_ZERO_INDEX = np.zeros(1, np.int64)
 
 
 def _fast_1d(x, kernel, mode, method, axis, boundary, fill_value, stride, dilation, flip):
@@ -229,12 +235,14 @@ def _run(x, kernel, *, nd, axes, mode, method, boundary, fill_value, stride, dil
     if method == "auto":
         method = _pick(plan, workers, x, kernel)
     w = _weights(kernel, plan)
-    if method != "direct" and not np.isfinite(w).all():
+    finite_kernel = bool(np.isfinite(w).all())
+    if not finite_kernel:
         method = "direct"   # a non-finite tap reaches every output it touches; no transform helps
-    in_kernel = method == "direct" and _boundary_in_kernel(plan, boundary)
-    xe, offsets = _signal(x, plan, boundary, fill_value, in_kernel)
+    bmode = _direct_boundary(plan, boundary, finite_kernel) if method == "direct" else None
+    copy = plan.extend if method != "direct" else bmode is None
+    xe, offsets = _signal(x, plan, boundary, fill_value, copy)
     if method == "direct":
-        out = _direct(xe, w, plan, offsets, workers, _KERNEL_BOUNDARY[boundary] if in_kernel else _conv.ZERO)
+        out = _direct(xe, w, plan, offsets, workers, _conv.ZERO if bmode is None else bmode)
     else:
         out = _transform(xe, kernel, w, plan, offsets, workers, method)
     if plan.conj_output:

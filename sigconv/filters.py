@@ -244,6 +244,10 @@ def _direct_edges(y, xz, wd, offset):
     return y
 
 
+#: windows up to this length are always summed directly (a transform never pays there)
+_DIRECT_WINDOW = 64
+
+
 def _window_filter(rows, w, offset, *, min_periods, omit, normalize):
     """Weighted window over rows ``(B, n)``: ``y_t = sum_i w_i x_{t+offset-i}`` (see kernel)."""
     nrows, n = rows.shape
@@ -257,8 +261,10 @@ def _window_filter(rows, w, offset, *, min_periods, omit, normalize):
         # NaN and inf reach exactly the windows that hold them whatever method the engine
         # picks, which is what "propagate" asks: no masking pass needed
         all_finite, xz = True, rows
-    out = _own(convolve(xz, wd, mode="full", axis=-1)[:, offset:offset + n])
-    if normalize:
+    # short windows: direct is the engine's choice anyway and its partial-window sums are exact
+    method = "direct" if m <= _DIRECT_WINDOW else "auto"
+    out = _own(convolve(xz, wd, mode="full", axis=-1, method=method)[:, offset:offset + n])
+    if normalize and method != "direct":
         out = _direct_edges(out, xz, wd, offset)
     if all_finite:
         # only the edge windows are partial: renormalise or blank them
@@ -284,8 +290,9 @@ def _window_filter(rows, w, offset, *, min_periods, omit, normalize):
         cnt = cnt - nan_cnt
         if normalize:
             present = (~nan_mask).astype(rows.dtype)
-            den = np.ascontiguousarray(convolve(present, wd, mode="full", axis=-1)[:, offset:offset + n])
-            den = _direct_edges(den, present, wd, offset)
+            den = np.ascontiguousarray(convolve(present, wd, mode="full", axis=-1, method=method)[:, offset:offset + n])
+            if method != "direct":
+                den = _direct_edges(den, present, wd, offset)
             tiny = 4 * m * np.finfo(rows.dtype).eps * np.abs(w).sum()
             den[np.abs(den) <= tiny] = 0
             wsum = np.where(nan_cnt > 0, den, wsum)

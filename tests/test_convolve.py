@@ -145,21 +145,25 @@ def test_2d_options_equal_definition(correlate, method, rng):
         assert_close(got, want, scale=max(1.0, float(np.abs(want).max())), n_terms=64)
 
 
+@pytest.mark.parametrize("copy_pays", [False, True])
 @pytest.mark.parametrize("correlate", [False, True])
-def test_boundary_read_in_kernel_equals_definition(correlate, rng, monkeypatch):
-    """The direct kernel applies wrap/symmetric/reflect/edge itself when that is cheaper than an
-    extended copy; force that path for every case, kernels longer than the signal included."""
+def test_direct_boundary_both_ways_equals_definition(correlate, copy_pays, rng, monkeypatch):
+    """The direct kernel reads wrap/symmetric/reflect/edge/zero itself, or an extended copy of
+    the signal, whichever the cost model prefers; force each way for every case, kernels longer
+    than the signal included."""
     engine = sys.modules["sigconv.convolve"]
-    monkeypatch.setattr(engine, "_boundary_in_kernel", lambda plan, boundary: plan.extend and boundary != "fill")
+    monkeypatch.setattr(engine._cost, "boundary_copy_pays", lambda plan: copy_pays)
     for nd in (1, 2):
         shapes = [((1,), (4,)), ((5,), (3,)), ((7,), (9,))] if nd == 1 else [((6, 5), (3, 2)), ((2, 3), (4, 5))]
         func = {(1, False): sigconv.convolve, (1, True): sigconv.correlate,
                 (2, False): sigconv.convolve2d, (2, True): sigconv.correlate2d}[nd, correlate]
-        grid = itertools.product(shapes, ("full", "same"), BOUNDARIES[1:], (1, 2), (1, 3))
-        for (xs, ks), mode, boundary, stride, dilation in grid:
+        modes = MODES if nd == 1 else ("full", "same")
+        grid = itertools.product(shapes, modes, BOUNDARIES, (0.0, 1.5), (1, 2), (1, 3))
+        for (xs, ks), mode, boundary, fill, stride, dilation in grid:
             x, k = rng.standard_normal(xs), rng.standard_normal(ks)
-            got = func(x, k, mode, method="direct", boundary=boundary, stride=stride, dilation=dilation)
-            want = conv_reference(x, k, mode, boundary=boundary, stride=stride, dilation=dilation,
+            got = func(x, k, mode, method="direct", boundary=boundary, fill_value=fill, stride=stride,
+                       dilation=dilation)
+            want = conv_reference(x, k, mode, boundary=boundary, fill_value=fill, stride=stride, dilation=dilation,
                                   correlate=correlate, nd=nd)
             assert_close(got, want, scale=max(1.0, float(np.abs(want).max())), n_terms=64)
 
@@ -170,7 +174,7 @@ def test_boundary_in_kernel_on_images(rng):
     x, k = rng.standard_normal((300, 400)), rng.standard_normal((3, 3))
     plan, _, _ = engine.make_plan(x, k, nd=2, axes=(-2, -1), mode="same", boundary="symm", fill_value=0,
                                   stride=1, dilation=1, flip=True)
-    assert engine._boundary_in_kernel(plan, "symm")
+    assert engine._direct_boundary(plan, "symm", True) is not None
     for boundary in ("symm", "wrap"):
         got = sigconv.convolve2d(x, k, "same", method="direct", boundary=boundary)
         assert_close(got, ss.convolve2d(x, k, "same", boundary=boundary), scale=10.0, n_terms=9)
