@@ -16,6 +16,7 @@ Real inputs use real transforms; float32 stays float32; ``workers`` is passed to
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -44,6 +45,7 @@ def _take(y: np.ndarray, starts, lengths, strides) -> np.ndarray:
     return y[(Ellipsis,) + index] if nd else y
 
 
+@functools.lru_cache(maxsize=512)
 def fft_lengths(n, me, starts, lengths) -> tuple[int, ...]:
     """Smallest fast transform length per axis whose wrap-around spares the requested outputs."""
     sizes = []
@@ -69,6 +71,7 @@ def fft_convolve(x: np.ndarray, h: np.ndarray, starts, lengths, strides, *, work
     return _take(y, starts, lengths, strides)
 
 
+@functools.lru_cache(maxsize=512)
 def oa_block_size(n: int, me: int) -> int:
     """Transform length for overlap-add along one axis: minimises the transform work per
     output sample, ``nfft * log2(nfft) / (nfft - me + 1)``, over fast lengths with

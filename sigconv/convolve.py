@@ -53,7 +53,8 @@ def _signal(x: np.ndarray, plan: Plan, boundary: str, fill_value,
     """``x`` with the convolved axes last, in the computation dtype, extended by the samples
     outside it that the outputs read when ``copy`` (zeros where the boundary does not apply);
     and per axis the index of the first sample output 0 reads."""
-    xm = np.moveaxis(x, plan.axes, tuple(range(-plan.nd, 0))).astype(plan.dtype, copy=False)
+    last = tuple(range(x.ndim - plan.nd, x.ndim))
+    xm = (x if plan.axes == last else np.moveaxis(x, plan.axes, last)).astype(plan.dtype, copy=False)
     reads = [plan.read_range(a) for a in range(plan.nd)]
     if not copy:
         return xm, tuple(lo for lo, _ in reads)
@@ -200,37 +201,47 @@ def _pick(plan: Plan, workers: int, x: np.ndarray | None = None, kernel: np.ndar
 _FAST_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
 
-def _fast_1d(x, kernel, mode, method, axis, boundary, fill_value, stride, dilation, flip):
-    """The common small call — two 1D float arrays of one dtype, default options, little work —
-    straight to the serial direct kernel, skipping planning (Python overhead dominates there).
-    Returns None when the call is not such a call; the general path then validates it."""
+def _simple_plan(x, kernel, mode, method, axis, boundary, fill_value, stride, dilation, flip) -> Plan | None:
+    """The plan of the common call — two 1D float arrays of one dtype, the kernel no longer than
+    the signal, default options — built without :func:`make_plan`'s validation, which such a
+    call cannot fail (its Python overhead is felt on short signals); None for any other call."""
     if not (type(x) is np.ndarray and type(kernel) is np.ndarray and x.ndim == 1 and kernel.ndim == 1
-            and x.dtype in _FAST_DTYPES and kernel.dtype == x.dtype and method in ("auto", "direct")
+            and x.dtype in _FAST_DTYPES and kernel.dtype == x.dtype and method in METHOD_OPTIONS
             and boundary == "fill" and stride == 1 and dilation == 1 and axis in (-1, 0)
-            and type(fill_value) in (int, float) and fill_value == 0 and mode in MODE_OPTIONS):
+            and type(fill_value) in (int, float) and fill_value == 0 and mode in MODE_OPTIONS
+            and 0 < kernel.shape[0] <= x.shape[0]):
         return None
     n, m = x.shape[0], kernel.shape[0]
-    work = n * m
-    if m == 0 or m > n or work >= _cost.PARALLEL_MIN_WORK or (m > 256 and work >= 10 * _cost.SMALL_WORK):
-        return None     # threads or a transform may pay: let the cost model decide
     start, size = mode_range(n, m, mode, (m - 1) // 2)
-    w = kernel[::-1] if flip else kernel
-    out = np.empty((1, 1, size), x.dtype)
+    return Plan(nd=1, axes=(0,), x_ndim=1, dtype=x.dtype, x_batch=(), k_batch=(), out_batch=(), n=(n,), m=(m,),
+                dilation=(1,), stride=(1,), start=(start,), length=(size,), flip=flip, conj_output=False,
+                extend=False)
+
+
+def _small_direct(x: np.ndarray, kernel: np.ndarray, plan: Plan) -> np.ndarray:
+    """A simple call with little work straight to the serial direct kernel."""
+    n, m = plan.n[0], plan.m[0]
+    w = kernel[::-1] if plan.flip else kernel
+    out = np.empty((1, 1, plan.length[0]), x.dtype)
     conv_direct(np.ascontiguousarray(x).reshape(1, 1, n), np.ascontiguousarray(w).reshape(1, 1, m),
-                _ZERO_INDEX, _ZERO_INDEX, out, 1, 1, 1, 1, 0, start - (m - 1), _conv.ZERO)
-    return out.reshape(size)
+                _ZERO_INDEX, _ZERO_INDEX, out, 1, 1, 1, 1, 0, plan.start[0] - (m - 1), _conv.ZERO)
+    return out.reshape(plan.length[0])
 
 
 def _run(x, kernel, *, nd, axes, mode, method, boundary, fill_value, stride, dilation, workers, flip):
-    if nd == 1:
-        out = _fast_1d(x, kernel, mode, method, axes[0], boundary, fill_value, stride, dilation, flip)
-        if out is not None:
+    plan = _simple_plan(x, kernel, mode, method, axes[0], boundary, fill_value, stride, dilation, flip) \
+        if nd == 1 else None
+    if plan is not None:
+        work = plan.n[0] * plan.m[0]
+        if method != "fft" and method != "overlap-add" and work < _cost.PARALLEL_MIN_WORK and (
+                plan.m[0] <= 256 or work < 10 * _cost.SMALL_WORK):   # no thread nor transform can pay
             if workers is not None:
                 resolve_workers(workers)   # still validated
-            return out
-    method = check_option("method", method, METHOD_OPTIONS)
-    plan, x, kernel = make_plan(x, kernel, nd=nd, axes=axes, mode=mode, boundary=boundary,
-                                fill_value=fill_value, stride=stride, dilation=dilation, flip=flip)
+            return _small_direct(x, kernel, plan)
+    else:
+        method = check_option("method", method, METHOD_OPTIONS)
+        plan, x, kernel = make_plan(x, kernel, nd=nd, axes=axes, mode=mode, boundary=boundary,
+                                    fill_value=fill_value, stride=stride, dilation=dilation, flip=flip)
     workers = resolve_workers(workers)
     if method == "auto":
         method = _pick(plan, workers, x, kernel)

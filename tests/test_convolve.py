@@ -393,3 +393,19 @@ def test_property_2d_shapes(xs, ks, mode, method, stride, dilation):
         me = (ks[a] - 1) * dilation[a] + 1
         length = xs[a] + me - 1 if mode == "full" else xs[a]
         assert out.shape[a] == -(-length // stride[a])
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_simple_plan_equals_validated_plan(dtype):
+    """The shortcut plan of a plain 1D call is the plan the validating planner builds."""
+    engine = sys.modules["sigconv.convolve"]
+    for n, m, mode, flip in itertools.product((1, 7, 100), (1, 3, 7), MODES, (True, False)):
+        if m > n:
+            continue
+        x, k = np.ones(n, dtype), np.ones(m, dtype)
+        fast = engine._simple_plan(x, k, mode, "auto", -1, "fill", 0, 1, 1, flip)
+        full, _, _ = engine.make_plan(x, k, nd=1, axes=(-1,), mode=mode, boundary="fill", fill_value=0, stride=1,
+                                      dilation=1, flip=flip)
+        assert fast == full
+    assert engine._simple_plan(np.ones(3), np.ones(4), "full", "auto", -1, "fill", 0, 1, 1, True) is None
+    assert engine._simple_plan(np.ones(5), np.ones(2, np.float32), "full", "auto", -1, "fill", 0, 1, 1, True) is None
