@@ -1,8 +1,10 @@
-"""Numba kernels behind :mod:`sigconv.nn` (1D convolution and pooling, forward and backward).
+"""Numba kernels behind :mod:`sigconv.nn`: 1D convolution and pooling (forward and backward),
+(Leaky)ReLU, global average pooling and the fused Adam update.
 
 Contract shared by every kernel here (the wrappers in :mod:`sigconv.nn.layers` guarantee it):
 
-* arrays are C-contiguous ``(batch, channels, length)`` of one float dtype, float32 or float64,
+* arrays are C-contiguous ``(batch, channels, length)`` (flat 1-D for the element-wise
+  kernels) of one float dtype, float32 or float64,
   and every float array passed to one call has that dtype (no float64 constants are mixed
   into float32 arithmetic);
 * integer arguments are already validated (``kernel_size, stride, dilation >= 1``,
@@ -205,9 +207,9 @@ def pool_forward(x, kernel_size, stride, mode, divisor, out, index):
                         take = v > best or v != v
                     else:
                         take = v < best or v != v
-                    if take:
-                        best = v
-                        where = start + j
+                    # selects, not a branch: which element wins is unpredictable
+                    best = v if take else best
+                    where = start + j if take else where
                 dst[t] = best
                 where_row[t] = where
 
@@ -263,3 +265,47 @@ def leaky_relu_backward(grad_out, mask, slope, relu, grad_x):
             grad_x[i] = 0
         else:
             grad_x[i] = g * slope
+
+
+@jit
+def global_avg_forward(x, divisor, out):
+    """``out[n, c] = mean(x[n, c, :])``: ``x`` ``(N, C, L)`` with ``L >= 1``, ``out`` ``(N, C)``,
+    ``divisor`` is ``L`` as a scalar of ``x``'s dtype."""
+    n_batch, n_chan, length = x.shape
+    for n in range(n_batch):
+        for c in range(n_chan):
+            row = x[n, c]
+            s = row[0]
+            for t in range(1, length):
+                s += row[t]
+            out[n, c] = s / divisor
+
+
+@jit
+def global_avg_backward(grad_out, divisor, grad_x):
+    """``grad_x[n, c, :] = grad_out[n, c] / divisor`` (the gradient of :func:`global_avg_forward`)."""
+    n_batch, n_chan, length = grad_x.shape
+    for n in range(n_batch):
+        for c in range(n_chan):
+            g = grad_out[n, c] / divisor
+            row = grad_x[n, c]
+            for t in range(length):
+                row[t] = g
+
+
+@jit
+def adam_update(param, grad, exp_avg, exp_avg_sq, one_minus_beta1, beta2, one_minus_beta2,
+                bias_correction2_sqrt, eps, step_size):
+    """One Adam step on flat arrays, in place, in the order of operations of ``torch.optim.Adam``
+    (``grad`` already includes weight decay): ``m += (1-b1)*(g-m)``, ``v = b2*v + (1-b2)*g*g``,
+    ``param -= step_size * m / (sqrt(v)/bias_correction2_sqrt + eps)`` with
+    ``step_size = lr / bias_correction1``.  Scalars have the arrays' dtype."""
+    for i in range(param.shape[0]):
+        g = grad[i]
+        m = exp_avg[i]
+        m += one_minus_beta1 * (g - m)
+        v = exp_avg_sq[i] * beta2
+        v += one_minus_beta2 * g * g
+        exp_avg[i] = m
+        exp_avg_sq[i] = v
+        param[i] -= step_size * (m / (np.sqrt(v) / bias_correction2_sqrt + eps))

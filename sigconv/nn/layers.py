@@ -414,12 +414,17 @@ class GlobalAvgPool1D(Layer):
         check_bool("training", training)
         x = as_input("x", x)
         self._length = x.shape[2]
-        return self._remember(x.mean(axis=2))
+        if self._length == 0:
+            return self._remember(x.mean(axis=2))  # NaN and numpy's warning, as torch gives NaN
+        out = np.empty(x.shape[:2], dtype=x.dtype)
+        _nn.global_avg_forward(x, x.dtype.type(self._length), out)
+        return self._remember(out)
 
     def backward(self, grad_out: ArrayLike) -> np.ndarray:
         g = self._grad(grad_out)
-        shape = (*g.shape, self._length)
-        return np.ascontiguousarray(np.broadcast_to((g / g.dtype.type(self._length))[:, :, None], shape))
+        grad_x = np.empty((*g.shape, self._length), dtype=g.dtype)
+        _nn.global_avg_backward(g, g.dtype.type(max(self._length, 1)), grad_x)
+        return grad_x
 
 
 class GlobalMaxPool1D(Layer):

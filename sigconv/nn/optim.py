@@ -12,6 +12,7 @@ import math
 
 import numpy as np
 
+from sigconv._kernels.nn import adam_update
 from sigconv._validate import check_float
 
 
@@ -140,11 +141,18 @@ class Adam(Optimizer):
         state["step"] += 1
         step = state["step"]
         g = grad + t(self.weight_decay) * param if self.weight_decay != 0 else grad
+        bias_correction1 = 1 - beta1 ** step
+        bias_correction2_sqrt = math.sqrt(1 - beta2 ** step)
         m, v = state["exp_avg"], state["exp_avg_sq"]
+        if param.flags.c_contiguous and m.flags.c_contiguous and v.flags.c_contiguous:
+            # one fused pass; numpy's dozen temporaries cost more than the arithmetic for the
+            # small parameter arrays of a CNN (the layers' parameters are always contiguous)
+            adam_update(param.reshape(-1), np.ascontiguousarray(g, dtype=param.dtype).reshape(-1),
+                        m.reshape(-1), v.reshape(-1), t(1 - beta1), t(beta2), t(1 - beta2),
+                        t(bias_correction2_sqrt), t(self.eps), t(self.lr / bias_correction1))
+            return
         m += t(1 - beta1) * (g - m)            # torch: exp_avg.lerp_(grad, 1 - beta1)
         v *= t(beta2)
         v += t(1 - beta2) * g * g
-        bias_correction1 = 1 - beta1 ** step
-        bias_correction2_sqrt = math.sqrt(1 - beta2 ** step)
         denom = np.sqrt(v) / t(bias_correction2_sqrt) + t(self.eps)
         param -= t(self.lr / bias_correction1) * (m / denom)
