@@ -24,13 +24,13 @@ import numpy as np
 from sigconv._fft import fft_lengths, oa_block_size
 
 #: peak multiply-adds per second of one thread of the direct kernel, by computation dtype
-#: (measured with ``python -m benchmarks.calibrate``: K >= 256 reaches ~ this rate)
-RATE_DIRECT = {"f4": 28e9, "f8": 14e9, "c8": 7e9, "c16": 3.5e9}
+#: (measured with ``python -m benchmarks.calibrate``: K >= 64 reaches ~ this rate)
+RATE_DIRECT = {"f4": 28e9, "f8": 15.5e9, "c8": 7e9, "c16": 3.8e9}
 #: multiply-adds per second of the bounds-checked scalar loop that edge outputs take
 RATE_SCALAR = 1.0e9
 #: taps at which the direct kernel runs at half its peak rate: few taps per pass over the
 #: output block make it bound by the accumulator's loads and stores
-HALF_RATE_TAPS = 12
+HALF_RATE_TAPS = 4
 #: seconds per (S log2 S) of one complex transform of size S (real transforms take half)
 C_FFT = {"f4": 1.1e-9, "f8": 1.5e-9, "c8": 1.1e-9, "c16": 1.5e-9}
 #: measured 2D transform time over the 1D model's estimate (scipy's multi-dimensional real
