@@ -181,7 +181,7 @@ def pool_forward(x, kernel_size, stride, mode, divisor, out, index):
     Writes all of ``out``; for max/min also all of ``index`` (int64, same shape as ``out``):
     the position in ``x`` of the selected element, the first one among ties, and a NaN wins
     (the last NaN of the window), exactly PyTorch's CPU rule.  ``index`` is untouched for
-    averaging.  The mode is tested once per row, outside the loops over the row.
+    averaging.
     """
     n_batch, n_chan, _ = x.shape
     l_out = out.shape[2]
@@ -207,9 +207,9 @@ def pool_forward(x, kernel_size, stride, mode, divisor, out, index):
                         take = v > best or v != v
                     else:
                         take = v < best or v != v
-                    # selects, not a branch: which element wins is unpredictable
-                    best = v if take else best
-                    where = start + j if take else where
+                    if take:
+                        best = v
+                        where = start + j
                 dst[t] = best
                 where_row[t] = where
 
