@@ -600,7 +600,7 @@ def ar_filter(e: ArrayLike, ar: ArrayLike, *, zi: ArrayLike | None = None, axis:
 
 def _ar_rows(rows: np.ndarray, phi: np.ndarray, z: np.ndarray) -> np.ndarray:
     out = np.empty_like(rows)
-    _run_rows(rk.ar_filter_serial, rk.ar_filter_parallel, rows.shape[0], rows, phi, z, out)
+    _run_rows(rk.ar_filter_serial, rk.ar_filter_parallel, rows.shape[0], rows, phi, phi[::-1].copy(), z, out)
     return out
 
 

@@ -21,10 +21,12 @@ import numpy as np
 from sigconv._jit import jit, prange, serial_and_parallel
 
 
-def _ar_filter_rows(e, phi, zi, out):
+def _ar_filter_rows(e, phi, rphi, zi, out):
     """``out[b, t] = e[b, t] + sum_i phi[i-1] * out[b, t-i]`` for ``i = 1..p``.
 
-    ``e``, ``out``: ``(B, n)``; ``phi``: ``(p,)`` with ``phi[0]`` the lag-1 coefficient;
+    ``e``, ``out``: ``(B, n)``; ``phi``: ``(p,)`` with ``phi[0]`` the lag-1 coefficient, and
+    ``rphi`` the same reversed (contiguous: the steady-state dot products then read
+    coefficients and past outputs in the same direction, which vectorises twice as fast);
     ``zi``: ``(1, p)`` (shared by every row) or ``(B, p)`` holding the outputs before the first,
     most recent first (``zi[b, 0] = y_{-1}``).  ``p`` may be 0 (``out`` is a copy of ``e``).
 
@@ -59,10 +61,10 @@ def _ar_filter_rows(e, phi, zi, out):
             out[b, t] = acc
         start = head
         if head < n:
-            start = _ar_registers(e[b], phi, out[b])
+            start = _ar_registers(e[b], phi, rphi, out[b])
         if start < n:
             # views that start p samples early, so the loop index never goes negative
-            _ar_dot(e[b, start - p:], phi, out[b, start - p:])
+            _ar_dot(e[b, start - p:], phi, rphi, out[b, start - p:])
 
 
 # Both steady-state loops run ``for t in range(p, n)`` (or from the constant 8) so that LLVM
@@ -71,7 +73,7 @@ def _ar_filter_rows(e, phi, zi, out):
 
 
 @jit
-def _ar_dot(e, phi, out):
+def _ar_dot(e, phi, rphi, out):
     """Steady state of :func:`_ar_filter_rows` for one row from sample ``p`` (the ``p``
     before it written): lags 2..p as one contiguous dot product, only lag 1 on the
     dependency chain.  Exact for any input (used once an output is not finite)."""
@@ -80,14 +82,14 @@ def _ar_dot(e, phi, out):
     c1 = phi[0]
     for t in range(p, n):
         s = e[t]
-        base = t - p
+        past = out[t - p:t - 1]   # lags p..2, oldest first, as rphi[:p - 1]
         for j in range(p - 1):
-            s += phi[p - 1 - j] * out[base + j]
+            s += rphi[j] * past[j]
         out[t] = s + c1 * out[t - 1]
 
 
 @jit
-def _ar_registers(e, phi, out):
+def _ar_registers(e, phi, rphi, out):
     """Steady state of :func:`_ar_filter_rows` for one row and ``p >= 2``, from sample
     ``max(p, 8)`` (the outputs before it written).
 
@@ -124,9 +126,9 @@ def _ar_registers(e, phi, out):
     if p > 8:
         for t in range(p, n):
             s = e[t]
-            base = t - p
+            past = out[t - p:t - 8]   # lags p..9, oldest first, as rphi[:p - 8]
             for j in range(p - 8):
-                s += phi[p - 1 - j] * out[base + j]
+                s += rphi[j] * past[j]
             u = s + a8 * y8 + a7 * y7 + a6 * y6 + a5 * y5
             u = u + a4 * y4 + a3 * y3
             y = u + a2 * y2
