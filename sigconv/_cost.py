@@ -71,20 +71,30 @@ def copy_elements(plan) -> int:
     return max(1, math.prod(plan.x_batch)) * math.prod(n + 2 * (me - 1) for n, me in zip(plan.n, plan.m_eff))
 
 
+def _direct_rate(plan) -> float:
+    """Multiply-adds per second of one thread of the direct kernel's blocked loop."""
+    taps = math.prod(plan.m)
+    return RATE_DIRECT[_code(plan.dtype)] * taps / (taps + HALF_RATE_TAPS)
+
+
+def _edge_seconds(plan) -> tuple[float, float]:
+    """Seconds of the edge outputs (one thread): bounds-checked in the kernel, and with an
+    extended copy of the signal (the copy, then the blocked loop)."""
+    edges = edge_work(plan)
+    return edges / RATE_SCALAR, edges / _direct_rate(plan) + C_ELEM * copy_elements(plan)
+
+
 def boundary_copy_pays(plan) -> bool:
     """Whether the direct kernel should read an extended copy of the signal: when its edge
     outputs' bounds-checked loop would cost more than making the copy."""
-    return edge_work(plan) / RATE_SCALAR > C_ELEM * copy_elements(plan)
+    in_kernel, with_copy = _edge_seconds(plan)
+    return in_kernel > with_copy
 
 
 def direct_cost(plan, workers: int) -> float:
-    taps = math.prod(plan.m)
-    work = plan.batch_size * math.prod(plan.n_out) * taps
+    work = plan.batch_size * math.prod(plan.n_out) * math.prod(plan.m)
     threads = direct_threads(plan, workers)
-    rate = RATE_DIRECT[_code(plan.dtype)] * taps / (taps + HALF_RATE_TAPS)
-    # edge outputs take a scalar loop, unless an extended copy of the signal is cheaper
-    edges = edge_work(plan)
-    seconds = (work - edges) / rate + min(edges / RATE_SCALAR, edges / rate + C_ELEM * copy_elements(plan))
+    seconds = (work - edge_work(plan)) / _direct_rate(plan) + min(_edge_seconds(plan))
     return OVERHEAD["direct"] + seconds / (threads * (0.9 if threads > 1 else 1))
 
 

@@ -219,7 +219,8 @@ def _simple_plan(x, kernel, mode, method, axis, boundary, fill_value, stride, di
 
 
 def _small_direct(x: np.ndarray, kernel: np.ndarray, plan: Plan) -> np.ndarray:
-    """A simple call with little work straight to the serial direct kernel."""
+    """A simple call with little work straight to the serial direct kernel (not through
+    :func:`_direct`, whose general bookkeeping doubles the time of a 1e3-sample call)."""
     n, m = plan.n[0], plan.m[0]
     w = kernel[::-1] if plan.flip else kernel
     out = np.empty((1, 1, plan.length[0]), x.dtype)
