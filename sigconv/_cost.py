@@ -26,6 +26,11 @@ from sigconv._fft import fft_lengths, oa_block_size
 #: peak multiply-adds per second of one thread of the direct kernel, by computation dtype
 #: (measured with ``python -m benchmarks.calibrate``: K >= 64 reaches ~ this rate)
 RATE_DIRECT = {"f4": 28e9, "f8": 15.5e9, "c8": 7e9, "c16": 3.8e9}
+#: multiply-adds per second of one thread in the lane layout of :mod:`sigconv._kernels.lanes`
+#: (kernel rows of 8k taps, 512-bit vectors), and seconds per output of packing the signal
+#: into it and scattering the results back
+RATE_LANES = {"f4": 48e9, "f8": 28e9}
+LANE_SECONDS_PER_OUTPUT = {"f4": 1.4e-9, "f8": 2.0e-9}
 #: multiply-adds per second of the bounds-checked scalar loop that edge outputs take
 RATE_SCALAR = 1.0e9
 #: taps at which the direct kernel runs at half its peak rate: few taps per pass over the
@@ -91,10 +96,37 @@ def boundary_copy_pays(plan) -> bool:
     return in_kernel > with_copy
 
 
-def direct_cost(plan, workers: int) -> float:
+def lanes_apply(plan) -> bool:
+    """Whether the lane layout can compute ``plan``: real data, unit column stride and
+    dilation (the caller also keeps zero fill away from a non-finite kernel)."""
+    return _code(plan.dtype) in RATE_LANES and plan.stride[-1] == 1 and plan.dilation[-1] == 1
+
+
+def _lane_seconds(plan) -> float:
+    """Seconds (one thread) of the direct kernel through the lane layout (infinite where it
+    does not apply, or where rows are too short to fill the lanes)."""
+    width, lanes = plan.m[-1], 128 // plan.dtype.itemsize
+    if not lanes_apply(plan) or plan.n_out[-1] < lanes * width:
+        return math.inf
+    code = _code(plan.dtype)
+    outputs = plan.batch_size * math.prod(plan.n_out)
+    return outputs * (math.prod(plan.m) / RATE_LANES[code] + LANE_SECONDS_PER_OUTPUT[code])
+
+
+def _plain_seconds(plan) -> float:
+    """Seconds (one thread) of the blocked direct kernel, edges included."""
     work = plan.batch_size * math.prod(plan.n_out) * math.prod(plan.m)
+    return (work - edge_work(plan)) / _direct_rate(plan) + min(_edge_seconds(plan))
+
+
+def lanes_pay(plan) -> bool:
+    """Whether the direct kernel should run in the lane layout (faster for long kernel rows)."""
+    return _lane_seconds(plan) < _plain_seconds(plan)
+
+
+def direct_cost(plan, workers: int) -> float:
     threads = direct_threads(plan, workers)
-    seconds = (work - edge_work(plan)) / _direct_rate(plan) + min(_edge_seconds(plan))
+    seconds = min(_lane_seconds(plan), _plain_seconds(plan))
     return OVERHEAD["direct"] + seconds / (threads * (0.9 if threads > 1 else 1))
 
 

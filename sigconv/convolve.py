@@ -27,6 +27,7 @@ from sigconv._fft import dilate, fft_convolve, overlap_add_convolve
 from sigconv._jit import resolve_workers, threads
 from sigconv._kernels import conv as _conv
 from sigconv._kernels.conv import conv_direct, conv_direct_parallel, conv_direct_points
+from sigconv._kernels.lanes import correlate_lanes
 from sigconv._padding import extend
 from sigconv._plan import METHOD_OPTIONS, MODE_OPTIONS, Plan, make_plan, mode_range, place_axes
 from sigconv._validate import check_option
@@ -109,13 +110,21 @@ def _direct_boundary(plan: Plan, boundary: str, finite_kernel: bool) -> int | No
 
 
 # ----------------------------------------------------------------------------- methods
-def _direct(xe: np.ndarray, w: np.ndarray, plan: Plan, offsets, workers: int, bmode: int = _conv.ZERO) -> np.ndarray:
+def _direct(xe: np.ndarray, w: np.ndarray, plan: Plan, offsets, workers: int, bmode: int = _conv.ZERO,
+            finite_kernel: bool = True) -> np.ndarray:
+    """The direct kernel: the blocked loop, or the lane layout for long kernel rows where the
+    cost model prefers it (never zero fill with a non-finite kernel: the packed zeros would
+    meet its taps)."""
     x3, w3 = _as3d(xe, plan.nd), _as3d(w, plan.nd)
     xi, wi = _batch_index(plan)
     n_out = plan.n_out if plan.nd == 2 else (1,) + plan.n_out
     out = np.empty((plan.batch_size,) + n_out, plan.dtype)
     n_threads = _cost.direct_threads(plan, workers)
-    if n_threads > 1:
+    if _cost.lanes_apply(plan) and (finite_kernel or bmode != _conv.ZERO) and _cost.lanes_pay(plan):
+        sh, _, dh, _, oh, ow, _ = _geometry(plan, offsets, bmode)
+        with threads(n_threads):
+            correlate_lanes(x3, w3, xi, wi, out, sh, dh, oh, ow, bmode, n_threads > 1)
+    elif n_threads > 1:
         with threads(n_threads):
             conv_direct_parallel(x3, w3, xi, wi, out, *_geometry(plan, offsets, bmode))
     else:
@@ -254,7 +263,7 @@ def _run(x, kernel, *, nd, axes, mode, method, boundary, fill_value, stride, dil
     copy = plan.extend if method != "direct" else bmode is None
     xe, offsets = _signal(x, plan, boundary, fill_value, copy)
     if method == "direct":
-        out = _direct(xe, w, plan, offsets, workers, _conv.ZERO if bmode is None else bmode)
+        out = _direct(xe, w, plan, offsets, workers, _conv.ZERO if bmode is None else bmode, finite_kernel)
     else:
         out = _transform(xe, kernel, w, plan, offsets, workers, method)
     if plan.conj_output:

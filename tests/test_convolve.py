@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import sigconv
+from sigconv._kernels.lanes import correlate_lanes as _LANES
 from tests.conftest import assert_close
 from tests.reference import conv_reference
 
@@ -166,6 +167,63 @@ def test_direct_boundary_both_ways_equals_definition(correlate, copy_pays, rng, 
             want = conv_reference(x, k, mode, boundary=boundary, fill_value=fill, stride=stride, dilation=dilation,
                                   correlate=correlate, nd=nd)
             assert_close(got, want, scale=max(1.0, float(np.abs(want).max())), n_terms=64)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_lane_layout_equals_definition(dtype, rng, monkeypatch):
+    """The lane layout (long kernel rows) is forced for every call it can compute: 1D and 2D,
+    every boundary and fill, modes, row stride and dilation, kernel widths around the runs of
+    eight, rows filling several lanes, segments and partial blocks; column stride/dilation
+    falls back to the blocked loop."""
+    engine = sys.modules["sigconv.convolve"]
+    monkeypatch.setattr(engine._cost, "lanes_pay", lambda plan: True)
+    calls = []
+    monkeypatch.setattr(engine, "correlate_lanes", lambda *a: calls.append(1) or _LANES(*a))
+    cases = [((3000,), (37,)), ((700,), (8,)), ((5000,), (300,)), ((64,), (70,))]
+    cases += [((9, 300), (4, 13)), ((12, 200), (3, 8)), ((5, 150), (2, 19)), ((4, 40), (3, 5))]
+    eligible = 0
+    for (xs, ks), mode, boundary, fill in itertools.product(cases, MODES, BOUNDARIES, (0.0, 1.5)):
+        nd = len(xs)
+        x, k = rng.standard_normal(xs).astype(dtype), rng.standard_normal(ks).astype(dtype)
+        func = sigconv.convolve if nd == 1 else sigconv.convolve2d
+        for stride, dilation in ((1, 1), ((2, 1), (3, 1)), (2, 1), (1, 2)):
+            if nd == 1 and isinstance(stride, tuple):
+                continue
+            reach = [(m - 1) * d + 1 for m, d in zip(ks, np.broadcast_to(dilation, nd))]
+            if mode == "valid" and np.any(np.array(reach) > xs):
+                continue
+            batch = x[None] if nd == 1 else x   # a batch of one: not the small-call shortcut
+            got = func(batch, k, mode, method="direct", boundary=boundary, fill_value=fill, stride=stride,
+                       dilation=dilation)
+            got = got[0] if nd == 1 else got
+            eligible += np.ravel(stride)[-1] == 1 and np.ravel(dilation)[-1] == 1
+            want = conv_reference(x.astype(float), k.astype(float), mode, boundary=boundary, fill_value=fill,
+                                  stride=stride, dilation=dilation, nd=nd)
+            assert got.dtype == dtype
+            assert_close(got, want, scale=max(1.0, float(np.abs(want).max())), n_terms=int(np.prod(ks)),
+                         dtype=dtype)
+    assert len(calls) == eligible > 300   # every call with unit column stride and dilation
+
+
+def test_lane_layout_keeps_nan_local_and_zero_fill_from_nan_taps(rng, monkeypatch):
+    """In the lane layout a NaN sample reaches only the outputs whose window covers it; a
+    kernel with a NaN tap runs the blocked loop, where (as in numpy) the tap never meets the
+    zero fill."""
+    engine = sys.modules["sigconv.convolve"]
+    monkeypatch.setattr(engine._cost, "lanes_pay", lambda plan: True)
+    calls = []
+    monkeypatch.setattr(engine, "correlate_lanes", lambda *a: calls.append(1) or _LANES(*a))
+    x, k = rng.standard_normal((1, 4000)), rng.standard_normal(40)
+    x[0, 1000] = np.nan
+    got = sigconv.convolve(x, k, "full", method="direct")[0]
+    assert calls == [1]
+    hit = np.zeros(got.shape, bool)
+    hit[1000:1040] = True
+    assert np.isnan(got[hit]).all() and np.isfinite(got[~hit]).all()
+    x[0, 1000], k[3] = 1.0, np.nan
+    got = sigconv.convolve(x, k, "full", method="direct")[0]
+    assert calls == [1]
+    np.testing.assert_array_equal(np.isnan(got), np.isnan(np.convolve(x[0], k, "full")))
 
 
 def test_boundary_in_kernel_on_images(rng):
