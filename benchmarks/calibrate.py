@@ -9,22 +9,49 @@ values committed in ``_cost.py`` came from this script on the 2-core reference m
 
 from __future__ import annotations
 
+import contextlib
 import math
 
 import numpy as np
 
 import sigconv
 from benchmarks._harness import best_time
+from sigconv import _cost
+
+
+@contextlib.contextmanager
+def _lanes(use: bool):
+    """Force the direct kernel's layout: the lane layout (``True``) or the blocked loop."""
+    saved = _cost.lanes_pay
+    _cost.lanes_pay = lambda plan: use
+    try:
+        yield
+    finally:
+        _cost.lanes_pay = saved
+
+
+def _direct_seconds(dtype, n: int, k: int) -> float:
+    rng = np.random.default_rng(0)
+    x, h = rng.standard_normal((1, n)).astype(dtype), rng.standard_normal(k).astype(dtype)
+    return best_time(lambda: sigconv.convolve(x, h, "valid", method="direct", workers=1))
 
 
 def _direct_rate(dtype) -> float:
-    rng = np.random.default_rng(0)
-    rates = []
-    for n, k in ((200_000, 16), (200_000, 128), (100_000, 1024)):
-        x, h = rng.standard_normal(n).astype(dtype), rng.standard_normal(k).astype(dtype)
-        t = best_time(lambda: sigconv.convolve(x, h, "valid", method="direct", workers=1))
-        rates.append((n - k + 1) * k / t)
+    """Multiply-adds per second of the blocked loop (median over kernel lengths)."""
+    with _lanes(False):
+        rates = [(n - k + 1) * k / _direct_seconds(dtype, n, k)
+                 for n, k in ((200_000, 16), (200_000, 128), (100_000, 1024))]
     return float(np.median(rates))
+
+
+def _lane_constants(dtype) -> tuple[float, float]:
+    """(multiply-adds per second, seconds per output) of the lane layout: a line through the
+    times of a short and a long kernel."""
+    n = 1_000_000
+    with _lanes(True):
+        (k0, t0), (k1, t1) = [(k, _direct_seconds(dtype, n, k) / (n - k + 1)) for k in (32, 1024)]
+    rate = (k1 - k0) / (t1 - t0)
+    return rate, t0 - k0 / rate
 
 
 def _fft_constant(dtype) -> float:
@@ -48,6 +75,8 @@ def main() -> None:
     for dtype in (np.float32, np.float64):
         name = np.dtype(dtype).str[1:]
         print(f"RATE_DIRECT[{name!r}] ≈ {_direct_rate(dtype):.3g} multiply-adds/s (1 thread)")
+        rate, per_output = _lane_constants(dtype)
+        print(f"RATE_LANES[{name!r}] ≈ {rate:.3g} multiply-adds/s, LANE_SECONDS_PER_OUTPUT ≈ {per_output:.2g} s")
         print(f"C_FFT[{name!r}] ≈ {_fft_constant(dtype):.3g} s per S log2 S")
     for m, t in _overheads().items():
         print(f"OVERHEAD[{m!r}] ≈ {t:.2g} s")

@@ -13,6 +13,7 @@ that scipy.fft's own threads need in the FFT paths and in template matching.
 
 from __future__ import annotations
 
+import functools
 import os
 
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
@@ -32,8 +33,10 @@ FASTMATH_FLAGS = {"nsz", "arcp", "contract", "afn", "reassoc"} if _flag("SIGCONV
 CACHE = _flag("SIGCONV_CACHE", True)
 
 
+@functools.cache
 def max_threads() -> int:
-    """The most threads a kernel may use (``SIGCONV_NUM_THREADS`` or Numba's default)."""
+    """The most threads a kernel may use (``SIGCONV_NUM_THREADS`` or Numba's default), read
+    on the first call."""
     import numba
 
     limit = numba.config.NUMBA_NUM_THREADS

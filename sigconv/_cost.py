@@ -17,6 +17,7 @@ problems on the direct path.
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -29,8 +30,8 @@ RATE_DIRECT = {"f4": 28e9, "f8": 15.5e9, "c8": 7e9, "c16": 3.8e9}
 #: multiply-adds per second of one thread in the lane layout of :mod:`sigconv._kernels.lanes`
 #: (kernel rows of 8k taps, 512-bit vectors), and seconds per output of packing the signal
 #: into it and scattering the results back
-RATE_LANES = {"f4": 48e9, "f8": 28e9}
-LANE_SECONDS_PER_OUTPUT = {"f4": 1.4e-9, "f8": 2.0e-9}
+RATE_LANES = {"f4": 60e9, "f8": 30e9}
+LANE_SECONDS_PER_OUTPUT = {"f4": 1.9e-9, "f8": 2.0e-9}
 #: multiply-adds per second of the bounds-checked scalar loop that edge outputs take
 RATE_SCALAR = 1.0e9
 #: taps at which the direct kernel runs at half its peak rate: few taps per pass over the
@@ -51,8 +52,26 @@ SMALL_WORK = 20_000
 PARALLEL_MIN_WORK = 2_000_000
 
 
+_CODES = {np.dtype(t): np.dtype(t).str[1:] for t in (np.float32, np.float64, np.complex64, np.complex128)}
+
+
 def _code(dtype: np.dtype) -> str:
-    return {"f": "f", "c": "c"}[dtype.kind] + str(dtype.itemsize)
+    return _CODES[dtype]
+
+
+def _per_plan(func):
+    """Cache ``func(plan)`` on the plan: a call reads each of these several times (method
+    choice, boundary handling, layout), and its Python overhead is felt on small problems."""
+    key = "_cost_" + func.__name__
+
+    @functools.wraps(func)
+    def cached(plan):
+        memo = plan.__dict__
+        if key not in memo:
+            memo[key] = func(plan)
+        return memo[key]
+
+    return cached
 
 
 def direct_threads(plan, workers: int) -> int:
@@ -62,6 +81,7 @@ def direct_threads(plan, workers: int) -> int:
     return workers
 
 
+@_per_plan
 def edge_work(plan) -> int:
     """Multiply-adds of the outputs whose window crosses the signal's edge along the last axis:
     without an extended copy of the signal the direct kernel computes them with bounds checks
@@ -71,17 +91,20 @@ def edge_work(plan) -> int:
     return plan.batch_size * math.prod(plan.n_out[:-1]) * (n_out - interior) * math.prod(plan.m)
 
 
+@_per_plan
 def copy_elements(plan) -> int:
     """Elements of a signal copy extended by the kernel's reach on every side."""
     return max(1, math.prod(plan.x_batch)) * math.prod(n + 2 * (me - 1) for n, me in zip(plan.n, plan.m_eff))
 
 
+@_per_plan
 def _direct_rate(plan) -> float:
     """Multiply-adds per second of one thread of the direct kernel's blocked loop."""
     taps = math.prod(plan.m)
     return RATE_DIRECT[_code(plan.dtype)] * taps / (taps + HALF_RATE_TAPS)
 
 
+@_per_plan
 def _edge_seconds(plan) -> tuple[float, float]:
     """Seconds of the edge outputs (one thread): bounds-checked in the kernel, and with an
     extended copy of the signal (the copy, then the blocked loop)."""
@@ -102,6 +125,7 @@ def lanes_apply(plan) -> bool:
     return _code(plan.dtype) in RATE_LANES and plan.stride[-1] == 1 and plan.dilation[-1] == 1
 
 
+@_per_plan
 def _lane_seconds(plan) -> float:
     """Seconds (one thread) of the direct kernel through the lane layout (infinite where it
     does not apply, or where rows are too short to fill the lanes)."""
@@ -113,6 +137,7 @@ def _lane_seconds(plan) -> float:
     return outputs * (math.prod(plan.m) / RATE_LANES[code] + LANE_SECONDS_PER_OUTPUT[code])
 
 
+@_per_plan
 def _plain_seconds(plan) -> float:
     """Seconds (one thread) of the blocked direct kernel, edges included."""
     work = plan.batch_size * math.prod(plan.n_out) * math.prod(plan.m)
@@ -169,6 +194,16 @@ def oa_cost(plan, workers: int, n_signal=None) -> float:
     # splitting into blocks and folding them back copies the data once per axis
     return (OVERHEAD["overlap-add"] + transforms * plan.nd
             + 3 * plan.nd * C_ELEM * size * nb * blocks)
+
+
+def choice(plan, workers: int) -> str:
+    """The method of least :func:`estimate` (kept on the plan, per thread count)."""
+    key = ("_cost_choice", workers)
+    memo = plan.__dict__
+    if key not in memo:
+        costs = estimate(plan, workers)
+        memo[key] = min(costs, key=costs.get)
+    return memo[key]
 
 
 def estimate(plan, workers: int, n_signal=None, start=None) -> dict[str, float]:

@@ -19,7 +19,6 @@ valid      ``min(N, Me) - 1 .. max-1``  ``|N - Me| + 1`` (scipy's input swap)
 from __future__ import annotations
 
 import dataclasses
-import functools
 import math
 
 import numpy as np
@@ -50,23 +49,20 @@ class Plan:
     conj_output: bool            # scipy's correlate2d conjugates its swapped 'valid' output
     extend: bool                 # the boundary needs explicit extension
 
-    # derived sizes, computed once per plan (the cost model reads them many times)
-    @functools.cached_property
-    def m_eff(self) -> tuple[int, ...]:
-        return tuple((m - 1) * d + 1 for m, d in zip(self.m, self.dilation))
+    # derived sizes (the cost model reads them many times; computed eagerly: a lazy
+    # property's first read costs more than computing all four)
+    m_eff: tuple[int, ...] = dataclasses.field(init=False, repr=False, compare=False)
+    n_out: tuple[int, ...] = dataclasses.field(init=False, repr=False, compare=False)
+    out_shape: tuple[int, ...] = dataclasses.field(init=False, repr=False, compare=False)   # convolved axes last
+    batch_size: int = dataclasses.field(init=False, repr=False, compare=False)
 
-    @functools.cached_property
-    def n_out(self) -> tuple[int, ...]:
-        return tuple(-(-length // s) for length, s in zip(self.length, self.stride))
-
-    @functools.cached_property
-    def out_shape(self) -> tuple[int, ...]:
-        """Shape of the result with the convolved axes last."""
-        return self.out_batch + self.n_out
-
-    @functools.cached_property
-    def batch_size(self) -> int:
-        return math.prod(self.out_batch)
+    def __post_init__(self):
+        n_out = tuple(-(-length // s) for length, s in zip(self.length, self.stride))
+        setattr_ = object.__setattr__
+        setattr_(self, "m_eff", tuple((m - 1) * d + 1 for m, d in zip(self.m, self.dilation)))
+        setattr_(self, "n_out", n_out)
+        setattr_(self, "out_shape", self.out_batch + n_out)
+        setattr_(self, "batch_size", math.prod(self.out_batch))
 
     def read_range(self, axis: int) -> tuple[int, int]:
         """Signal indices [lo, hi) that the requested outputs read along convolved ``axis``

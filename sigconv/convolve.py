@@ -16,6 +16,7 @@ outputs whose window covers one are recomputed directly.
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Literal
 
@@ -203,8 +204,7 @@ def _integer_overflow_risk(x: np.ndarray, kernel: np.ndarray, plan: Plan) -> boo
 def _pick(plan: Plan, workers: int, x: np.ndarray | None = None, kernel: np.ndarray | None = None) -> str:
     if x is not None and _integer_overflow_risk(x, kernel, plan):
         return "direct"
-    costs = _cost.estimate(plan, workers)
-    return min(costs, key=costs.get)
+    return _cost.choice(plan, workers)
 
 
 _FAST_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
@@ -220,39 +220,73 @@ def _simple_plan(x, kernel, mode, method, axis, boundary, fill_value, stride, di
             and type(fill_value) in (int, float) and fill_value == 0 and mode in MODE_OPTIONS
             and 0 < kernel.shape[0] <= x.shape[0]):
         return None
-    n, m = x.shape[0], kernel.shape[0]
+    return _simple_plan_of(x.shape[0], kernel.shape[0], mode, x.dtype, flip)
+
+
+@functools.lru_cache(maxsize=1024)
+def _simple_plan_of(n: int, m: int, mode: str, dtype: np.dtype, flip: bool) -> Plan:
+    """:func:`_simple_plan` by sizes; cached, so that repeated calls of one shape also share
+    the cost model's results, which it keeps on the plan."""
     start, size = mode_range(n, m, mode, (m - 1) // 2)
-    return Plan(nd=1, axes=(0,), x_ndim=1, dtype=x.dtype, x_batch=(), k_batch=(), out_batch=(), n=(n,), m=(m,),
+    return Plan(nd=1, axes=(0,), x_ndim=1, dtype=dtype, x_batch=(), k_batch=(), out_batch=(), n=(n,), m=(m,),
                 dilation=(1,), stride=(1,), start=(start,), length=(size,), flip=flip, conj_output=False,
                 extend=False)
 
 
 def _small_direct(x: np.ndarray, kernel: np.ndarray, plan: Plan) -> np.ndarray:
     """A simple call with little work straight to the serial direct kernel (not through
-    :func:`_direct`, whose general bookkeeping doubles the time of a 1e3-sample call)."""
+    :func:`_direct`, whose general bookkeeping doubles the time of a 1e3-sample call); the
+    zero fill is a padded copy where the edge outputs' bounds checks would cost more (never
+    for a non-finite kernel: its taps must not meet the zeros)."""
     n, m = plan.n[0], plan.m[0]
     w = kernel[::-1] if plan.flip else kernel
+    offset = plan.start[0] - (m - 1)
+    if _cost.boundary_copy_pays(plan) and np.isfinite(kernel).all():
+        lo, hi = max(0, -offset), max(0, offset + plan.length[0] + m - 1 - n)
+        padded = np.zeros(lo + n + hi, x.dtype)
+        padded[lo:lo + n] = x
+        x, n, offset = padded, lo + n + hi, offset + lo
     out = np.empty((1, 1, plan.length[0]), x.dtype)
     conv_direct(np.ascontiguousarray(x).reshape(1, 1, n), np.ascontiguousarray(w).reshape(1, 1, m),
-                _ZERO_INDEX, _ZERO_INDEX, out, 1, 1, 1, 1, 0, plan.start[0] - (m - 1), _conv.ZERO)
+                _ZERO_INDEX, _ZERO_INDEX, out, 1, 1, 1, 1, 0, offset, _conv.ZERO)
     return out.reshape(plan.length[0])
+
+
+def _small_fft(x: np.ndarray, kernel: np.ndarray, plan: Plan, workers: int) -> np.ndarray:
+    """A simple call of finite samples straight to one transform (the general path's
+    bookkeeping costs as much as a 1e3-sample transform)."""
+    h = kernel if plan.flip else kernel[::-1]
+    return fft_convolve(x, h, plan.start, plan.length, (1,), workers=workers)
+
+
+def _simple_run(x: np.ndarray, kernel: np.ndarray, plan: Plan, method: str,
+                workers: int) -> tuple[np.ndarray | None, str]:
+    """``(result, method)`` of a simple call (:func:`_simple_plan`), "auto" resolved; the
+    result is None where no shortcut applies (the shortcuts: serial direct below the
+    threading threshold, one transform of finite inputs)."""
+    work = plan.length[0] * plan.m[0]
+    if method == "auto":   # serial direct wins where the work is small, or the kernel short
+        small = work < _cost.PARALLEL_MIN_WORK and (plan.m[0] <= 256 or work < 10 * _cost.SMALL_WORK)
+        method = "direct" if small else _cost.choice(plan, workers)
+    if method == "direct" and work < _cost.PARALLEL_MIN_WORK:
+        return _small_direct(x, kernel, plan), method
+    if method == "fft" and np.isfinite(x).all() and np.isfinite(kernel).all():
+        return _small_fft(x, kernel, plan, workers), method
+    return None, method
 
 
 def _run(x, kernel, *, nd, axes, mode, method, boundary, fill_value, stride, dilation, workers, flip):
     plan = _simple_plan(x, kernel, mode, method, axes[0], boundary, fill_value, stride, dilation, flip) \
         if nd == 1 else None
+    workers = resolve_workers(workers)
     if plan is not None:
-        work = plan.n[0] * plan.m[0]
-        if method != "fft" and method != "overlap-add" and work < _cost.PARALLEL_MIN_WORK and (
-                plan.m[0] <= 256 or work < 10 * _cost.SMALL_WORK):   # no thread nor transform can pay
-            if workers is not None:
-                resolve_workers(workers)   # still validated
-            return _small_direct(x, kernel, plan)
+        out, method = _simple_run(x, kernel, plan, method, workers)
+        if out is not None:
+            return out
     else:
         method = check_option("method", method, METHOD_OPTIONS)
         plan, x, kernel = make_plan(x, kernel, nd=nd, axes=axes, mode=mode, boundary=boundary,
                                     fill_value=fill_value, stride=stride, dilation=dilation, flip=flip)
-    workers = resolve_workers(workers)
     if method == "auto":
         method = _pick(plan, workers, x, kernel)
     w = _weights(kernel, plan)
