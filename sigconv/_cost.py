@@ -184,16 +184,19 @@ def fft_cost(plan, workers: int, n_signal=None, start=None) -> float:
 
 
 def oa_cost(plan, workers: int, n_signal=None) -> float:
+    """1D overlap-add over blocks of the signal; 2D overlap-save over tiles of the output."""
     n_signal = plan.n if n_signal is None else n_signal
     nfft = tuple(oa_block_size(n, me) for n, me in zip(n_signal, plan.m_eff))
-    blocks = math.prod(-(-n // (f - me + 1)) for n, f, me in zip(n_signal, nfft, plan.m_eff))
+    covered = n_signal if plan.nd == 1 else plan.length
+    blocks = math.prod(-(-n // (f - me + 1)) for n, f, me in zip(covered, nfft, plan.m_eff))
     size = math.prod(nfft)
     nx, nk, nb = _batch_counts(plan)
     transforms = (_transform_cost(size, nx * blocks, plan.dtype, workers) + _transform_cost(size, nk, plan.dtype, 1)
                   + _transform_cost(size, nb * blocks, plan.dtype, workers))
-    # splitting into blocks and folding them back copies the data once per axis
-    return (OVERHEAD["overlap-add"] + transforms * plan.nd
-            + 3 * plan.nd * C_ELEM * size * nb * blocks)
+    # overlap-add splits the signal and folds the blocks back (3 passes); overlap-save pads
+    # the signal and crops the tiles (2 passes)
+    passes = 3 if plan.nd == 1 else 2
+    return OVERHEAD["overlap-add"] + transforms + passes * C_ELEM * size * nb * blocks
 
 
 def choice(plan, workers: int) -> str:

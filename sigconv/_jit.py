@@ -37,18 +37,31 @@ def jit_parallel(func):
     return jit(func, parallel=True)
 
 
+def _renamed(func, suffix: str, constants: dict | None = None):
+    """A copy of ``func`` named ``func.__name__ + suffix`` (Numba's on-disk cache is keyed by
+    the qualified name), with ``constants`` added to the globals it reads."""
+    namespace = func.__globals__ if not constants else {**func.__globals__, **constants}
+    twin = types.FunctionType(func.__code__, namespace, func.__name__ + suffix, func.__defaults__,
+                              func.__closure__)
+    twin.__qualname__ = func.__qualname__ + suffix
+    twin.__module__ = func.__module__
+    twin.__doc__ = func.__doc__
+    return twin
+
+
+def specialised(func, name: str, values):
+    """Compile ``func`` once per value of the global ``name`` (a compile-time constant in each
+    copy, so that loops over it unroll); returns the dispatchers in the order of ``values``."""
+    return tuple(jit(_renamed(func, f"_{name}{value}", {name: value})) for value in values)
+
+
 def serial_and_parallel(func):
     """Compile ``func`` twice: returns ``(serial, parallel)`` dispatchers of the same source.
 
     The parallel one is compiled from a renamed copy of the function: Numba's on-disk cache
     is keyed by the function's qualified name and line, not by the ``parallel`` flag, so two
     dispatchers of one function would load each other's cached (serial) machine code."""
-    twin = types.FunctionType(func.__code__, func.__globals__, func.__name__ + "_parallel",
-                              func.__defaults__, func.__closure__)
-    twin.__qualname__ = func.__qualname__ + "_parallel"
-    twin.__module__ = func.__module__
-    twin.__doc__ = func.__doc__
-    return jit(func), jit_parallel(twin)
+    return jit(func), jit_parallel(_renamed(func, "_parallel"))
 
 
 @intrinsic

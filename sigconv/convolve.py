@@ -7,7 +7,7 @@ conjugated for a correlation, dilated for the transforms), then runs one of thre
 * ``"direct"``: the blocked Numba kernel of :mod:`sigconv._kernels.conv`, which computes only
   the requested (strided) outputs;
 * ``"fft"``: one transform per signal (:func:`sigconv._fft.fft_convolve`);
-* ``"overlap-add"``: block transforms for long signals (:func:`sigconv._fft.overlap_add_convolve`).
+* ``"overlap-add"``: block transforms for long signals (:func:`sigconv._fft.block_convolve`).
 
 ``"auto"`` picks the cheapest by the cost model of :mod:`sigconv._cost`.  The transform
 methods keep NaN and inf local: non-finite samples are zeroed before the transform and the
@@ -24,7 +24,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from sigconv import _cost
-from sigconv._fft import dilate, fft_convolve, overlap_add_convolve
+from sigconv._fft import block_convolve, dilate, fft_convolve
 from sigconv._jit import resolve_workers, threads
 from sigconv._kernels import conv as _conv
 from sigconv._kernels.conv import conv_direct, conv_direct_parallel, conv_direct_points
@@ -172,7 +172,7 @@ def _transform(xe: np.ndarray, kernel: np.ndarray, w: np.ndarray, plan: Plan, of
             h[(Ellipsis,) + (slice(None, None, -1),) * plan.nd]
     h = dilate(h, plan.dilation)
     starts = tuple(o + me - 1 for o, me in zip(offsets, plan.m_eff))
-    run = fft_convolve if method == "fft" else overlap_add_convolve
+    run = fft_convolve if method == "fft" else block_convolve
     out = run(clean, h, starts, plan.length, plan.stride, workers=workers)
     if out.shape != plan.out_shape:   # a signal shared by a kernel bank (or the other way)
         out = np.broadcast_to(out, plan.out_shape)

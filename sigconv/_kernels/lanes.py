@@ -2,20 +2,20 @@
 
 The blocked loop of :mod:`sigconv._kernels.conv` reads ``x[j + c]`` for every tap ``c``: with
 512-bit vectors most of those loads straddle two cache lines, which caps long kernels near
-the 256-bit rate.  Here each output row is cut into ``L`` lanes of ``Mb`` consecutive outputs
-(``L`` = 128 bytes of values: two 512-bit vectors) and the input is packed so that the lanes
-sit side by side::
+the 256-bit rate.  Here each output row is cut into ``L`` lanes of ``Mb = ceil(Wo / L)``
+consecutive outputs (``L`` = 128 bytes of values: two 512-bit vectors) and the input is packed
+so that the lanes sit side by side::
 
-    xp[b, r, s*seg + p*L + l] = x[b, r, s*L*Mb + l*Mb + p + ow]    (p < Mb + span - 1)
+    xp[b, r, p*L + l] = x[b, r, l*Mb + p + ow]    (p < Mb + Kw - 1)
 
-(``s`` a segment of ``L*Mb`` outputs, ``seg = (Mb + span - 1) * L``, ``span`` the dilated
-kernel width; columns outside ``[0, W)`` read the boundary ``bmode`` as in
-:func:`~sigconv._kernels.conv.source_index`).  Output ``(s, m, l)`` is then the same blocked
-correlation with a column step of ``L``: every tap's load is 64-byte aligned.  A block of
+(columns outside ``[0, W)`` read the boundary ``bmode`` as in
+:func:`~sigconv._kernels.conv.source_index`).  Output ``(m, l)``, that is ``j = l*Mb + m``, is
+then the same blocked correlation with a column step of ``L``: every tap's load is 64-byte
+aligned.  A block of
 ``B`` rows of ``L`` lanes (an accumulator in L1) takes the taps of each kernel row eight at a
-time (:func:`_lane_taps`, offsets fixed at compile time: ``L`` follows from the dtype); the
-last ``Kw % 8`` taps of every row go together through the blocked loop's eight-slice passes.
-The block is then scattered back to its ``L`` stretches of the output.  Kernels marked with
+time, then the rest of the row in one pass (:func:`_lane_run`, offsets fixed at compile time:
+``L`` follows from the dtype), so every pass reads one input row, which stays in L1.  The
+block is then scattered back to its ``L`` stretches of the output.  Kernels marked with
 :func:`~sigconv._jit.wide_vectors` use 512-bit registers where the CPU has them.
 
 Same contract as :func:`~sigconv._kernels.conv.conv_direct`, restricted to unit column stride
@@ -29,11 +29,15 @@ from __future__ import annotations
 import numpy as np
 from numba.extending import overload
 
-from sigconv._jit import jit, prange, serial_and_parallel, wide_vectors
-from sigconv._kernels.conv import ZERO, _block_taps, _tap_rows, source_index
+from sigconv._jit import jit, prange, serial_and_parallel, specialised, wide_vectors
+from sigconv._kernels.conv import ZERO, _tap_rows, source_index
 
 #: bytes of outputs side by side (two 512-bit vectors)
 LANE_BYTES = 128
+#: rows of lanes per task: a 16 KiB accumulator (128 rows of 128 bytes)
+ROWS = 128
+#: packed positions per packing task
+CHUNK = 4096
 
 
 def lane_count(a) -> int:
@@ -47,48 +51,99 @@ def _lane_count_typed(a):
     return lambda a: lanes
 
 
-@jit
-def _lane_taps(o, cnt, xx, wrow, c, first):
-    """``o[j] (+)= sum_{t<8} wrow[c + t] * xx[j + (c + t) * L]``: eight taps of one kernel row
-    at offsets fixed at compile time (``first``: assign, else add)."""
+#: taps per pass of :func:`_lane_run` (set in each compiled copy)
+TAPS = 8
+
+
+def _lane_run(o, cnt, xx, wrow, c, first):
+    """``o[j] (+)= sum_{t<TAPS} wrow[c + t] * xx[j + (c + t) * L]``: ``TAPS`` neighbouring taps
+    of one kernel row at offsets fixed at compile time (``first``: assign, else add).  One
+    copy per ``TAPS`` from 1 to 8 (:data:`LANE_RUNS`): the branches on it fold away."""
     wide_vectors()
     L = lane_count(xx)
     x = xx[c * L:]
-    w0, w1, w2, w3 = wrow[c], wrow[c + 1], wrow[c + 2], wrow[c + 3]
-    w4, w5, w6, w7 = wrow[c + 4], wrow[c + 5], wrow[c + 6], wrow[c + 7]
-    if first:
-        for j in range(cnt):
-            o[j] = (w0 * x[j] + w1 * x[j + L] + w2 * x[j + 2 * L] + w3 * x[j + 3 * L]) + (
-                w4 * x[j + 4 * L] + w5 * x[j + 5 * L] + w6 * x[j + 6 * L] + w7 * x[j + 7 * L])
-    else:
-        for j in range(cnt):
-            o[j] += (w0 * x[j] + w1 * x[j + L] + w2 * x[j + 2 * L] + w3 * x[j + 3 * L]) + (
-                w4 * x[j + 4 * L] + w5 * x[j + 5 * L] + w6 * x[j + 6 * L] + w7 * x[j + 7 * L])
+    w0 = wrow[c]
+    w1 = wrow[c + 1] if TAPS > 1 else w0
+    w2 = wrow[c + 2] if TAPS > 2 else w0
+    w3 = wrow[c + 3] if TAPS > 3 else w0
+    w4 = wrow[c + 4] if TAPS > 4 else w0
+    w5 = wrow[c + 5] if TAPS > 5 else w0
+    w6 = wrow[c + 6] if TAPS > 6 else w0
+    w7 = wrow[c + 7] if TAPS > 7 else w0
+    for j in range(cnt):
+        acc = w0 * x[j]
+        if TAPS > 1:
+            acc += w1 * x[j + L]
+        if TAPS > 2:
+            acc += w2 * x[j + 2 * L]
+        if TAPS > 3:
+            acc += w3 * x[j + 3 * L]
+        if TAPS > 4:
+            acc += w4 * x[j + 4 * L]
+        if TAPS > 5:
+            acc += w5 * x[j + 5 * L]
+        if TAPS > 6:
+            acc += w6 * x[j + 6 * L]
+        if TAPS > 7:
+            acc += w7 * x[j + 7 * L]
+        if first:
+            o[j] = acc
+        else:
+            o[j] += acc
 
 
-def _pack(x, xp, Mb, nseg, ow, bmode):
-    """Fill ``xp`` ``(nx, H, nseg * seg)`` with the lane layout of ``x`` ``(nx, H, W)``."""
+_run1, _run2, _run3, _run4, _run5, _run6, _run7, _run8 = specialised(_lane_run, "TAPS", range(1, 9))
+
+
+@jit
+def _row_taps(o, cnt, xx, wrow, first):
+    """All taps of one kernel row: runs of eight, then one run of the rest."""
+    Kw = wrow.shape[0]
+    c = 0
+    while c + 8 <= Kw:
+        _run8(o, cnt, xx, wrow, c, first)
+        first = False
+        c += 8
+    rest = Kw - c
+    if rest == 1:
+        _run1(o, cnt, xx, wrow, c, first)
+    elif rest == 2:
+        _run2(o, cnt, xx, wrow, c, first)
+    elif rest == 3:
+        _run3(o, cnt, xx, wrow, c, first)
+    elif rest == 4:
+        _run4(o, cnt, xx, wrow, c, first)
+    elif rest == 5:
+        _run5(o, cnt, xx, wrow, c, first)
+    elif rest == 6:
+        _run6(o, cnt, xx, wrow, c, first)
+    elif rest == 7:
+        _run7(o, cnt, xx, wrow, c, first)
+
+
+def _pack(x, xp, Mb, ow, bmode):
+    """Fill ``xp`` ``(nx, H, P * L)`` with the lane layout of ``x`` ``(nx, H, W)``; tasks are
+    (signal, row, chunk of ``CHUNK`` positions ``p``)."""
     nx, H, W = x.shape
     L = lane_count(x)
-    seg = xp.shape[2] // nseg
-    P = seg // L
-    for task in prange(nx * H * nseg):
-        b = task // (H * nseg)
-        r = (task // nseg) % H
-        s = task % nseg
-        src = x[b, r]
-        dst = xp[b, r, s * seg:(s + 1) * seg]
-        base = s * L * Mb + ow
-        p_lo = min(P, max(0, -base))                      # all lanes inside [0, W) for p in
-        p_hi = max(p_lo, min(P, W - base - (L - 1) * Mb))  # [p_lo, p_hi)
+    P = xp.shape[2] // L
+    nchunk = (P + CHUNK - 1) // CHUNK
+    for task in prange(nx * H * nchunk):
+        b = task // (H * nchunk)
+        r = (task // nchunk) % H
+        p0 = (task % nchunk) * CHUNK
+        p1 = min(P, p0 + CHUNK)
+        src, dst = x[b, r], xp[b, r]
+        p_lo = min(p1, max(p0, -ow))                          # every lane inside [0, W)
+        p_hi = max(p_lo, min(p1, W - ow - (L - 1) * Mb))      # for p in [p_lo, p_hi)
         for p in range(p_lo, p_hi):
             for l in range(L):
-                dst[p * L + l] = src[base + l * Mb + p]
-        for p in range(P):
+                dst[p * L + l] = src[ow + l * Mb + p]
+        for p in range(p0, p1):
             if p_lo <= p < p_hi:
                 continue
             for l in range(L):
-                c = base + l * Mb + p
+                c = ow + l * Mb + p
                 if 0 <= c < W:
                     dst[p * L + l] = src[c]
                 elif bmode == ZERO:
@@ -108,46 +163,31 @@ def _aligned(n, like):
     return buf[off:off + n]
 
 
-def _conv_lanes(xp, w, w_rest, xi, wi, out, sh, dh, oh, bmode, Mb, nseg, B):
+def _conv_lanes(xp, w, xi, wi, out, sh, dh, oh, bmode, Mb, B):
     """``out[b, i, j]`` of :func:`~sigconv._kernels.conv.conv_direct` (unit column stride and
-    dilation) from the packed ``xp``; tasks are (batch row, output row, segment, block of
-    ``B`` rows of lanes).  ``w_rest`` holds the last ``Kw % 8`` columns of ``w``: those taps
-    of all kernel rows are taken together, eight at a time, before the runs of eight."""
+    dilation) from the packed ``xp``; tasks are (batch row, output row, block of ``B`` rows of
+    lanes)."""
     nb, Ho, Wo = out.shape
     H = xp.shape[1]
-    seg = xp.shape[2] // nseg
-    Kh, Kw = w.shape[1], w.shape[2]
-    rest = w_rest.shape[2]
+    Kh = w.shape[1]
     L = lane_count(xp)
-    S = L * Mb
     nblk = (Mb + B - 1) // B
-    for task in prange(nb * Ho * nseg * nblk):
-        b = task // (Ho * nseg * nblk)
-        i = (task // (nseg * nblk)) % Ho
-        s = (task // nblk) % nseg
+    for task in prange(nb * Ho * nblk):
+        b = task // (Ho * nblk)
+        i = (task // nblk) % Ho
         m0 = (task % nblk) * B
         bc = min(B, Mb - m0)
-        if s * S + m0 >= Wo:   # every lane of this block lies past the row's end
-            continue
         o = _aligned(bc * L, out)
         r_lo, r_hi = _tap_rows(i, sh, dh, oh, H, Kh, bmode)
-        xb = xp[xi[b]]
-        col0 = s * seg + m0 * L
-        row0 = i * sh + oh
         if r_lo == r_hi:
             o[:] = 0
-        elif rest:
-            _block_taps(xb, w_rest[wi[b]], o, bc * L, r_lo, r_hi, row0, dh, col0 + (Kw - rest) * L, 1, L,
-                        rest, bmode)
-        first = rest == 0
+        xb = xp[xi[b]]
         for r in range(r_lo, r_hi):
-            xx = xb[source_index(row0 + r * dh, H, bmode), col0:]
-            for c in range(0, Kw - rest, 8):
-                _lane_taps(o, bc * L, xx, w[wi[b], r], c, first)
-                first = False
+            xx = xb[source_index(i * sh + r * dh + oh, H, bmode), m0 * L:]
+            _row_taps(o, bc * L, xx, w[wi[b], r], r == r_lo)
         orow = out[b, i]
-        for l in range(L):
-            j0 = s * S + l * Mb + m0
+        for l in range(L):   # the last lanes may run past the row's end
+            j0 = l * Mb + m0
             for m in range(min(bc, Wo - j0)):
                 orow[j0 + m] = o[m * L + l]
 
@@ -155,30 +195,15 @@ def _conv_lanes(xp, w, w_rest, xi, wi, out, sh, dh, oh, bmode, Mb, nseg, B):
 conv_lanes, conv_lanes_parallel = serial_and_parallel(_conv_lanes)
 
 
-#: rows of lanes per task: a 16 KiB accumulator (128 rows of 128 bytes)
-ROWS = 128
-
-
-def layout(width: int, span: int, dtype: np.dtype) -> tuple[int, int, int]:
-    """``(Mb, nseg, seg)`` for output rows ``width`` long and kernel rows ``span`` wide: lanes
-    of ``Mb`` outputs (at least ``8 * span``, so that the packed halo of ``span - 1`` samples
-    per lane adds at most 1/8), in ``nseg`` segments of ``seg`` packed samples."""
-    lanes = LANE_BYTES // dtype.itemsize
-    most = max(ROWS, 8 * span)
-    nseg = -(-width // (lanes * most))
-    rows = -(-width // (lanes * nseg))
-    return rows, nseg, (rows + span - 1) * lanes
-
-
 def correlate_lanes(x, w, xi, wi, out, sh, dh, oh, ow, bmode, parallel: bool) -> None:
     """:func:`~sigconv._kernels.conv.conv_direct` with unit column stride and dilation, through
     the lane layout (real dtypes; zero fill only with a finite kernel)."""
-    rows, nseg, seg = layout(out.shape[2], w.shape[2], x.dtype)
-    size = x.shape[0] * x.shape[1] * nseg * seg
+    lanes = lane_count(x)
+    rows = -(-out.shape[2] // lanes)
+    size = x.shape[0] * x.shape[1] * (rows + w.shape[2] - 1) * lanes
     buf = np.empty(size + 64 // x.itemsize, x.dtype)
     start = (-buf.ctypes.data % 64) // x.itemsize
-    xp = buf[start:start + size].reshape(x.shape[0], x.shape[1], nseg * seg)
+    xp = buf[start:start + size].reshape(x.shape[0], x.shape[1], -1)
     pack, conv = (pack_lanes_parallel, conv_lanes_parallel) if parallel else (pack_lanes, conv_lanes)
-    pack(x, xp, rows, nseg, ow, bmode)
-    rest = np.ascontiguousarray(w[:, :, w.shape[2] - w.shape[2] % 8:])
-    conv(xp, w, rest, xi, wi, out, sh, dh, oh, bmode, rows, nseg, ROWS)
+    pack(x, xp, rows, ow, bmode)
+    conv(xp, w, xi, wi, out, sh, dh, oh, bmode, rows, ROWS)

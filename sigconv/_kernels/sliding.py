@@ -10,7 +10,10 @@ input dtype.  A running sum drifts by one rounding per step, so each kernel rest
 direct sum every ``block`` outputs ("anchoring"); the error of any window sum is then bounded by
 about ``(m + block) * eps64`` times the magnitudes that entered it, independent of the length of
 the signal.  The caller centres the data (subtracts a per-batch centre) first, so that a DC
-offset does not inflate those magnitudes.
+offset does not inflate those magnitudes.  A sample whose square outweighs the whole window it
+leaves (the padding of mode='same' holds ``-centre``, a DC offset away from the data) would
+leave its rounding behind in every later window, so the sums of squares restart with a direct
+sum right after such a sample leaves (:func:`_first_pass`, :func:`_scores_2d`).
 """
 
 from __future__ import annotations
@@ -48,6 +51,13 @@ def _first_pass(src, m, block, s1, s2):
             vn = np.float64(src[r, i + m - 1])
             a += vn - vo
             b += (vn - vo) * (vn + vo)
+            if vo * vo > b:   # the leaving sample outweighed the window: restart directly
+                a = 0.0
+                b = 0.0
+                for j in range(i, i + m):
+                    v = np.float64(src[r, j])
+                    a += v
+                    b += v * v
             s1[r, i] = a
             s2[r, i] = b
 
@@ -395,6 +405,13 @@ def _scores_2d(code, xc, num, r0, c0, mh, mw, strip, chunk, t2, tol, floor, out)
                     vn = np.float64(xc[b, i + mh - 1, j0 + j])
                     col1[j] += vn - vo
                     col2[j] += (vn - vo) * (vn + vo)
+                    if vo * vo > col2[j]:   # the leaving sample outweighed the column
+                        col1[j] = 0.0
+                        col2[j] = 0.0
+                        for r in range(i, i + mh):
+                            v = np.float64(xc[b, r, j0 + j])
+                            col1[j] += v
+                            col2[j] += v * v
             a1 = 0.0
             a2 = 0.0
             for j in range(mw):
@@ -405,6 +422,12 @@ def _scores_2d(code, xc, num, r0, c0, mh, mw, strip, chunk, t2, tol, floor, out)
             for j in range(1, j1 - j0):
                 a1 += col1[j + mw - 1] - col1[j - 1]
                 a2 += col2[j + mw - 1] - col2[j - 1]
+                if col2[j - 1] > a2:   # the leaving column outweighed the window
+                    a1 = 0.0
+                    a2 = 0.0
+                    for q in range(j, j + mw):
+                        a1 += col1[q]
+                        a2 += col2[q]
                 a = np.float64(num[b, r0 + i, c0 + j0 + j])
                 out[b, i, j0 + j] = _score_one(code, a, a1, a2, inv_m, m, tb, tol, floor)
 
