@@ -3,16 +3,22 @@
 Each method's time is estimated in seconds on this model:
 
 * direct: ``outputs * taps / (rate * threads)`` with ``rate = RATE_DIRECT[dtype] * taps /
-  (taps + HALF_RATE_TAPS)`` — taps are the kernel's own taps, not the dilated width, and
-  outputs are only the strided ones, so stride and dilation both make direct cheaper;
+  (taps + HALF_RATE_TAPS)`` for the blocked loop, or, for real data with unit column stride
+  and dilation, the lane layout's ``LANE_OVERHEAD + outputs * (taps / RATE_LANES[dtype] +
+  LANE_SECONDS_PER_OUTPUT[dtype])`` where that is less (long kernel rows) — taps are the
+  kernel's own taps, not the dilated width, and outputs are only the strided ones, so stride
+  and dilation both make direct cheaper;
 * fft: ``C_FFT * S log2 S`` per transform (``S`` the transform size, halved for real data),
   one per signal, one per kernel and one per output row of the batch, plus the products;
-* overlap-add: the same per block transform, times the number of blocks.
+* overlap-add: the same per block transform, times the number of blocks (1D: blocks of the
+  signal, overlap-add; 2D: tiles of the output, overlap-save), plus the copies around them.
 
 Threads count for direct when there are enough tasks; scipy.fft uses its ``workers`` over the
 batch of transforms.  Constants were fitted with ``benchmarks/bench_convolve.py`` on the
-2-core reference machine (see ``calibrate`` there); a small fixed overhead per call keeps tiny
-problems on the direct path.
+2-core reference machine (``python -m benchmarks.calibrate``); a small fixed overhead per call
+keeps tiny problems on the direct path.  The results that depend on the plan alone are kept on
+it (:func:`_per_plan`, :func:`choice`): simple 1D calls reuse cached plans, so repeated calls
+of one shape pay for the model once.
 """
 
 from __future__ import annotations
@@ -32,6 +38,9 @@ RATE_DIRECT = {"f4": 28e9, "f8": 15.5e9, "c8": 7e9, "c16": 3.8e9}
 #: into it and scattering the results back
 RATE_LANES = {"f4": 60e9, "f8": 30e9}
 LANE_SECONDS_PER_OUTPUT = {"f4": 1.9e-9, "f8": 2.0e-9}
+#: fixed seconds of the lane layout per call (the packed copy's allocation, a second kernel
+#: launch): signals of 1e4 samples run faster in the blocked loop, 2e4 in the lane layout
+LANE_OVERHEAD = 2e-4
 #: multiply-adds per second of the bounds-checked scalar loop that edge outputs take
 RATE_SCALAR = 1.0e9
 #: taps at which the direct kernel runs at half its peak rate: few taps per pass over the
@@ -134,7 +143,7 @@ def _lane_seconds(plan) -> float:
         return math.inf
     code = _code(plan.dtype)
     outputs = plan.batch_size * math.prod(plan.n_out)
-    return outputs * (math.prod(plan.m) / RATE_LANES[code] + LANE_SECONDS_PER_OUTPUT[code])
+    return LANE_OVERHEAD + outputs * (math.prod(plan.m) / RATE_LANES[code] + LANE_SECONDS_PER_OUTPUT[code])
 
 
 @_per_plan
