@@ -23,7 +23,7 @@ from sigconv import _cost
 def _lanes(use: bool):
     """Force the direct kernel's layout: the lane layout (``True``) or the blocked loop."""
     saved = _cost.lanes_pay
-    _cost.lanes_pay = lambda plan: use
+    _cost.lanes_pay = lambda plan, threads: use
     try:
         yield
     finally:

@@ -135,15 +135,16 @@ def lanes_apply(plan) -> bool:
 
 
 @_per_plan
-def _lane_seconds(plan) -> float:
-    """Seconds (one thread) of the direct kernel through the lane layout (infinite where it
-    does not apply, or where rows are too short to fill the lanes)."""
+def _lane_parts(plan) -> tuple[float, float]:
+    """Seconds of the direct kernel through the lane layout, as (multiply-adds on one thread,
+    packing and scattering, which are bound by memory and do not speed up with threads);
+    infinite where the layout does not apply or rows are too short to fill the lanes."""
     width, lanes = plan.m[-1], 128 // plan.dtype.itemsize
     if not lanes_apply(plan) or plan.n_out[-1] < lanes * width:
-        return math.inf
+        return math.inf, math.inf
     code = _code(plan.dtype)
     outputs = plan.batch_size * math.prod(plan.n_out)
-    return LANE_OVERHEAD + outputs * (math.prod(plan.m) / RATE_LANES[code] + LANE_SECONDS_PER_OUTPUT[code])
+    return outputs * math.prod(plan.m) / RATE_LANES[code], LANE_OVERHEAD + outputs * LANE_SECONDS_PER_OUTPUT[code]
 
 
 @_per_plan
@@ -153,15 +154,24 @@ def _plain_seconds(plan) -> float:
     return (work - edge_work(plan)) / _direct_rate(plan) + min(_edge_seconds(plan))
 
 
-def lanes_pay(plan) -> bool:
+def _speedup(threads: int) -> float:
+    return threads * 0.9 if threads > 1 else 1.0
+
+
+def _direct_seconds(plan, threads: int) -> tuple[float, float]:
+    """Seconds of the blocked loop and of the lane layout on ``threads`` threads."""
+    compute, memory = _lane_parts(plan)
+    return _plain_seconds(plan) / _speedup(threads), compute / _speedup(threads) + memory
+
+
+def lanes_pay(plan, threads: int) -> bool:
     """Whether the direct kernel should run in the lane layout (faster for long kernel rows)."""
-    return _lane_seconds(plan) < _plain_seconds(plan)
+    plain, lanes = _direct_seconds(plan, threads)
+    return lanes < plain
 
 
 def direct_cost(plan, workers: int) -> float:
-    threads = direct_threads(plan, workers)
-    seconds = min(_lane_seconds(plan), _plain_seconds(plan))
-    return OVERHEAD["direct"] + seconds / (threads * (0.9 if threads > 1 else 1))
+    return OVERHEAD["direct"] + min(_direct_seconds(plan, direct_threads(plan, workers)))
 
 
 def _transform_cost(size: int, count: int, dtype: np.dtype, workers: int, nd: int = 1) -> float:

@@ -121,7 +121,7 @@ def _direct(xe: np.ndarray, w: np.ndarray, plan: Plan, offsets, workers: int, bm
     n_out = plan.n_out if plan.nd == 2 else (1,) + plan.n_out
     out = np.empty((plan.batch_size,) + n_out, plan.dtype)
     n_threads = _cost.direct_threads(plan, workers)
-    if _cost.lanes_apply(plan) and (finite_kernel or bmode != _conv.ZERO) and _cost.lanes_pay(plan):
+    if _cost.lanes_apply(plan) and (finite_kernel or bmode != _conv.ZERO) and _cost.lanes_pay(plan, n_threads):
         sh, _, dh, _, oh, ow, _ = _geometry(plan, offsets, bmode)
         with threads(n_threads):
             correlate_lanes(x3, w3, xi, wi, out, sh, dh, oh, ow, bmode, n_threads > 1)

@@ -176,7 +176,7 @@ def test_lane_layout_equals_definition(dtype, rng, monkeypatch):
     eight, rows filling several lanes, segments and partial blocks; column stride/dilation
     falls back to the blocked loop."""
     engine = sys.modules["sigconv.convolve"]
-    monkeypatch.setattr(engine._cost, "lanes_pay", lambda plan: True)
+    monkeypatch.setattr(engine._cost, "lanes_pay", lambda plan, threads: True)
     calls = []
     monkeypatch.setattr(engine, "correlate_lanes", lambda *a: calls.append(1) or _LANES(*a))
     cases = [((3000,), (37,)), ((700,), (8,)), ((5000,), (300,)), ((64,), (70,))]
@@ -210,7 +210,7 @@ def test_lane_layout_keeps_nan_local_and_zero_fill_from_nan_taps(rng, monkeypatc
     kernel with a NaN tap runs the blocked loop, where (as in numpy) the tap never meets the
     zero fill."""
     engine = sys.modules["sigconv.convolve"]
-    monkeypatch.setattr(engine._cost, "lanes_pay", lambda plan: True)
+    monkeypatch.setattr(engine._cost, "lanes_pay", lambda plan, threads: True)
     calls = []
     monkeypatch.setattr(engine, "correlate_lanes", lambda *a: calls.append(1) or _LANES(*a))
     x, k = rng.standard_normal((1, 4000)), rng.standard_normal(40)
