@@ -122,32 +122,20 @@ def _sum8(o, cnt, x0, x1, x2, x3, x4, x5, x6, x7, w0, w1, w2, w3, w4, w5, w6, w7
 
 
 @jit
-def _run8(o, cnt, xx, wrow, c, step, first):
-    """:func:`_sum8` for eight neighbouring taps ``c..c+7`` of one row, ``step`` samples apart
-    (the dilation): offsets into one slice ``xx[j + t*step]`` vectorise better than eight
-    slices."""
+def _run8(o, cnt, xx, wrow, c, first):
+    """:func:`_sum8` for eight neighbouring taps ``c..c+7`` of one undilated row: the literal
+    offsets ``xx[j + t]`` vectorise better than eight slices."""
     wide_vectors()
     w0, w1, w2, w3 = wrow[c], wrow[c + 1], wrow[c + 2], wrow[c + 3]
     w4, w5, w6, w7 = wrow[c + 4], wrow[c + 5], wrow[c + 6], wrow[c + 7]
-    if step == 1:
-        if first:
-            for j in range(cnt):
-                o[j] = (w0 * xx[j] + w1 * xx[j + 1] + w2 * xx[j + 2] + w3 * xx[j + 3]) + (
-                    w4 * xx[j + 4] + w5 * xx[j + 5] + w6 * xx[j + 6] + w7 * xx[j + 7])
-        else:
-            for j in range(cnt):
-                o[j] += (w0 * xx[j] + w1 * xx[j + 1] + w2 * xx[j + 2] + w3 * xx[j + 3]) + (
-                    w4 * xx[j + 4] + w5 * xx[j + 5] + w6 * xx[j + 6] + w7 * xx[j + 7])
-        return
-    s2, s3, s4, s5, s6, s7 = 2 * step, 3 * step, 4 * step, 5 * step, 6 * step, 7 * step
     if first:
         for j in range(cnt):
-            o[j] = (w0 * xx[j] + w1 * xx[j + step] + w2 * xx[j + s2] + w3 * xx[j + s3]) + (
-                w4 * xx[j + s4] + w5 * xx[j + s5] + w6 * xx[j + s6] + w7 * xx[j + s7])
+            o[j] = (w0 * xx[j] + w1 * xx[j + 1] + w2 * xx[j + 2] + w3 * xx[j + 3]) + (
+                w4 * xx[j + 4] + w5 * xx[j + 5] + w6 * xx[j + 6] + w7 * xx[j + 7])
     else:
         for j in range(cnt):
-            o[j] += (w0 * xx[j] + w1 * xx[j + step] + w2 * xx[j + s2] + w3 * xx[j + s3]) + (
-                w4 * xx[j + s4] + w5 * xx[j + s5] + w6 * xx[j + s6] + w7 * xx[j + s7])
+            o[j] += (w0 * xx[j] + w1 * xx[j + 1] + w2 * xx[j + 2] + w3 * xx[j + 3]) + (
+                w4 * xx[j + 4] + w5 * xx[j + 5] + w6 * xx[j + 6] + w7 * xx[j + 7])
 
 
 @jit
@@ -225,10 +213,10 @@ def _block_taps(xb, wb, o, cnt, r_lo, r_hi, row0, dh, col0, sw, dw, Kw, bmode):
     if sw == 1:
         while t + 8 <= ntap:
             c = t - (t // Kw) * Kw
-            if c + 8 <= Kw:   # eight neighbours in one row
-                r = r_lo + t // Kw
+            if dw == 1 and c + 8 <= Kw:   # eight neighbours in one row (a runtime step
+                r = r_lo + t // Kw          # between them would not vectorise: slices below)
                 xrow = xb[source_index(row0 + r * dh, xb.shape[0], bmode)]
-                _run8(o, cnt, xrow[col0 + c * dw:], wb[r], c, dw, t == 0)
+                _run8(o, cnt, xrow[col0 + c:], wb[r], c, t == 0)
             else:
                 x0, w0 = _tap(xb, wb, t, r_lo, Kw, row0, dh, col0, dw, bmode)
                 x1, w1 = _tap(xb, wb, t + 1, r_lo, Kw, row0, dh, col0, dw, bmode)
