@@ -55,6 +55,18 @@ def best_time(fn: Callable[[], object], *, repeat: int = 5, min_time: float = 0.
     return best
 
 
+def best_times(fns: list[Callable[[], object]], *, repeat: int = 5, min_time: float = 0.05) -> list[float]:
+    """:func:`best_time` of several functions timed in alternation (each round times every
+    function once), so that a slow phase of a noisy machine weighs on all of them alike."""
+    for fn in fns:
+        fn()
+    best = [float("inf")] * len(fns)
+    for _ in range(repeat):
+        for i, fn in enumerate(fns):
+            best[i] = min(best[i], best_time(fn, repeat=1, min_time=min_time, warmup=False))
+    return best
+
+
 def have(module: str) -> bool:
     """Whether an optional peer library is importable."""
     return importlib.util.find_spec(module) is not None
