@@ -190,12 +190,13 @@ def _sum1(o, cnt, x0, w0, sw, first):
 
 
 @jit
-def _tap(xb, wb, t, r_lo, Kw, row0, dh, col0, dw, bmode):
-    """Tap ``t`` of the flattened list over kernel rows ``r_lo..`` and columns: the input row
-    slice starting at the first output's sample, and the weight."""
-    r = r_lo + t // Kw
-    c = t - (t // Kw) * Kw
-    return xb[source_index(row0 + r * dh, xb.shape[0], bmode), col0 + c * dw:], wb[r, c]
+def _tap(xb, wb, r, c, Kw, row0, dh, col0, dw, bmode):
+    """Tap ``(r, c)``: the input row slice starting at the first output's sample, the weight,
+    and the next tap of the flattened list (row by row)."""
+    xs = xb[source_index(row0 + r * dh, xb.shape[0], bmode), col0 + c * dw:]
+    if c + 1 == Kw:
+        return xs, wb[r, c], r + 1, 0
+    return xs, wb[r, c], r, c + 1
 
 
 @jit
@@ -207,47 +208,50 @@ def _block_taps(xb, wb, o, cnt, r_lo, r_hi, row0, dh, col0, sw, dw, Kw, bmode):
     pass over the accumulator ``o`` does several multiply-adds per element: a 3×3 kernel is
     two passes, a 1×1024 kernel 128.  The first pass assigns, so ``o`` needs no zeroing.
     Loops run from 0 over slices that start at the window, so they are contiguous for unit
-    stride and LLVM vectorises them; strided outputs take one tap per pass."""
+    stride and LLVM vectorises them; strided outputs take one tap per pass.  The list is
+    walked with a (row, column) cursor."""
     ntap = (r_hi - r_lo) * Kw
     t = 0
+    r, c = r_lo, 0
     if sw == 1:
         while t + 8 <= ntap:
-            c = t - (t // Kw) * Kw
             if dw == 1 and c + 8 <= Kw:   # eight neighbours in one row (a runtime step
-                r = r_lo + t // Kw          # between them would not vectorise: slices below)
-                xrow = xb[source_index(row0 + r * dh, xb.shape[0], bmode)]
+                xrow = xb[source_index(row0 + r * dh, xb.shape[0], bmode)]   # would not vectorise)
                 _run8(o, cnt, xrow[col0 + c:], wb[r], c, t == 0)
+                c += 8
+                if c == Kw:
+                    r, c = r + 1, 0
             else:
-                x0, w0 = _tap(xb, wb, t, r_lo, Kw, row0, dh, col0, dw, bmode)
-                x1, w1 = _tap(xb, wb, t + 1, r_lo, Kw, row0, dh, col0, dw, bmode)
-                x2, w2 = _tap(xb, wb, t + 2, r_lo, Kw, row0, dh, col0, dw, bmode)
-                x3, w3 = _tap(xb, wb, t + 3, r_lo, Kw, row0, dh, col0, dw, bmode)
-                x4, w4 = _tap(xb, wb, t + 4, r_lo, Kw, row0, dh, col0, dw, bmode)
-                x5, w5 = _tap(xb, wb, t + 5, r_lo, Kw, row0, dh, col0, dw, bmode)
-                x6, w6 = _tap(xb, wb, t + 6, r_lo, Kw, row0, dh, col0, dw, bmode)
-                x7, w7 = _tap(xb, wb, t + 7, r_lo, Kw, row0, dh, col0, dw, bmode)
+                x0, w0, r, c = _tap(xb, wb, r, c, Kw, row0, dh, col0, dw, bmode)
+                x1, w1, r, c = _tap(xb, wb, r, c, Kw, row0, dh, col0, dw, bmode)
+                x2, w2, r, c = _tap(xb, wb, r, c, Kw, row0, dh, col0, dw, bmode)
+                x3, w3, r, c = _tap(xb, wb, r, c, Kw, row0, dh, col0, dw, bmode)
+                x4, w4, r, c = _tap(xb, wb, r, c, Kw, row0, dh, col0, dw, bmode)
+                x5, w5, r, c = _tap(xb, wb, r, c, Kw, row0, dh, col0, dw, bmode)
+                x6, w6, r, c = _tap(xb, wb, r, c, Kw, row0, dh, col0, dw, bmode)
+                x7, w7, r, c = _tap(xb, wb, r, c, Kw, row0, dh, col0, dw, bmode)
                 _sum8(o, cnt, x0, x1, x2, x3, x4, x5, x6, x7, w0, w1, w2, w3, w4, w5, w6, w7, t == 0)
             t += 8
         if ntap - t >= 6 or ntap - t == 4:   # the rest as 4 + 3, 4 + 2, 4, 3 + 2, 3, 2, 1
-            x0, w0 = _tap(xb, wb, t, r_lo, Kw, row0, dh, col0, dw, bmode)
-            x1, w1 = _tap(xb, wb, t + 1, r_lo, Kw, row0, dh, col0, dw, bmode)
-            x2, w2 = _tap(xb, wb, t + 2, r_lo, Kw, row0, dh, col0, dw, bmode)
-            x3, w3 = _tap(xb, wb, t + 3, r_lo, Kw, row0, dh, col0, dw, bmode)
+            x0, w0, r, c = _tap(xb, wb, r, c, Kw, row0, dh, col0, dw, bmode)
+            x1, w1, r, c = _tap(xb, wb, r, c, Kw, row0, dh, col0, dw, bmode)
+            x2, w2, r, c = _tap(xb, wb, r, c, Kw, row0, dh, col0, dw, bmode)
+            x3, w3, r, c = _tap(xb, wb, r, c, Kw, row0, dh, col0, dw, bmode)
             _sum4(o, cnt, x0, x1, x2, x3, w0, w1, w2, w3, t == 0)
             t += 4
         if ntap - t >= 3:
-            x0, w0 = _tap(xb, wb, t, r_lo, Kw, row0, dh, col0, dw, bmode)
-            x1, w1 = _tap(xb, wb, t + 1, r_lo, Kw, row0, dh, col0, dw, bmode)
-            x2, w2 = _tap(xb, wb, t + 2, r_lo, Kw, row0, dh, col0, dw, bmode)
+            x0, w0, r, c = _tap(xb, wb, r, c, Kw, row0, dh, col0, dw, bmode)
+            x1, w1, r, c = _tap(xb, wb, r, c, Kw, row0, dh, col0, dw, bmode)
+            x2, w2, r, c = _tap(xb, wb, r, c, Kw, row0, dh, col0, dw, bmode)
             _sum3(o, cnt, x0, x1, x2, w0, w1, w2, t == 0)
             t += 3
         if ntap - t == 2:
-            x0, w0 = _tap(xb, wb, t, r_lo, Kw, row0, dh, col0, dw, bmode)
-            x1, w1 = _tap(xb, wb, t + 1, r_lo, Kw, row0, dh, col0, dw, bmode)
+            x0, w0, r, c = _tap(xb, wb, r, c, Kw, row0, dh, col0, dw, bmode)
+            x1, w1, r, c = _tap(xb, wb, r, c, Kw, row0, dh, col0, dw, bmode)
             _sum2(o, cnt, x0, x1, w0, w1, t == 0)
             t += 2
     while t < ntap:
-        x0, w0 = _tap(xb, wb, t, r_lo, Kw, row0, dh, col0, dw, bmode)
+        x0, w0, r, c = _tap(xb, wb, r, c, Kw, row0, dh, col0, dw, bmode)
         _sum1(o, cnt, x0, w0, sw, t == 0)
         t += 1
 
@@ -283,7 +287,7 @@ def _conv_direct(x, w, xi, wi, out, sh, sw, dh, dw, oh, ow, bmode):
             orow[j] = zero
         for j in range(e, j1):
             orow[j] = zero
-        for r in range(r_lo, r_hi):
+        for r in range(r_lo, r_hi if j0 < a or e < j1 else r_lo):   # edge outputs, if any
             xrow, wrow = xb[source_index(row0 + r * dh, H, bmode)], wb[r]
             for j in range(j0, a):
                 orow[j] += _point(xrow, wrow, j, sw, dw, ow, W, Kw, zero, bmode)
