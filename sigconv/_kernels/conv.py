@@ -22,7 +22,10 @@ outputs is the accumulator (it stays in L1) and each pass over it adds several t
 (the taps of all kernel rows form one list, taken 8, then 4, 3, 2, 1 at a time; the first
 pass assigns instead of adding), so a pass does several multiply-adds per load/store of the
 accumulator.  The loop over outputs is contiguous
-for stride 1 and LLVM vectorises it.  Edge outputs take a bounds-checked scalar loop.
+for stride 1 and LLVM vectorises it, with 512-bit registers where the CPU has them
+(:func:`~sigconv._jit.wide_vectors`).  Edge outputs take a bounds-checked scalar loop.  Long
+kernel rows go through :mod:`sigconv._kernels.lanes` instead, where the loads are aligned (the
+wrapper chooses by cost).
 """
 
 from __future__ import annotations
