@@ -57,8 +57,12 @@ C_ELEM = 1.0e-9
 OVERHEAD = {"direct": 4e-6, "fft": 30e-6, "overlap-add": 80e-6}
 #: direct work (multiply-adds) below which "auto" does not consider the transforms
 SMALL_WORK = 20_000
-#: direct work (multiply-adds) below which threads do not pay
-PARALLEL_MIN_WORK = 2_000_000
+#: direct work (multiply-adds) below which threads do not pay: waking the sleeping OpenMP
+#: workers (``OMP_WAIT_POLICY=PASSIVE``) costs about 0.1 ms, so 1e4 samples × 256 taps run
+#: faster on one thread and 1e4 × 512 on two
+PARALLEL_MIN_WORK = 4_000_000
+#: seconds to wake the worker threads for one parallel kernel
+THREAD_WAKE = 1e-4
 
 
 _CODES = {np.dtype(t): np.dtype(t).str[1:] for t in (np.float32, np.float64, np.complex64, np.complex128)}
@@ -171,7 +175,9 @@ def lanes_pay(plan, threads: int) -> bool:
 
 
 def direct_cost(plan, workers: int) -> float:
-    return OVERHEAD["direct"] + min(_direct_seconds(plan, direct_threads(plan, workers)))
+    threads = direct_threads(plan, workers)
+    wake = THREAD_WAKE if threads > 1 else 0.0
+    return OVERHEAD["direct"] + wake + min(_direct_seconds(plan, threads))
 
 
 def _transform_cost(size: int, count: int, dtype: np.dtype, workers: int, nd: int = 1) -> float:
