@@ -2,8 +2,9 @@
 
 Each ``benchmarks/bench_*.py`` module exposes ``run(quick: bool) -> list[Row]``.  A row times
 sigconv and one peer on the same inputs in the same process: the JIT is warmed by one call
-outside the timing, each side is timed as the minimum over several repeats, and the row reports
-``ratio = peer_time / sigconv_time`` (> 1 means sigconv is faster).
+outside the timing, each side is timed as the minimum over several repeats (in alternation
+where a module uses :func:`best_times`, so that a slow phase of the machine hits both sides),
+and the row reports ``ratio = peer_time / sigconv_time`` (> 1 means sigconv is faster).
 """
 
 from __future__ import annotations

@@ -23,8 +23,13 @@ METHODS = ("direct", "fft", "overlap-add")
 
 
 def _timer(quick: bool):
-    def t(fn):
-        return best_time(fn, repeat=3 if quick else 5, min_time=0.02 if quick else 0.1)
+    """``t(fn)``: one function's best time; ``t(f, g, ...)``: their best times measured in
+    alternation (each round times every one), so that a slow phase of a noisy machine weighs
+    on sigconv and its peer alike."""
+    def t(*fns):
+        if len(fns) == 1:
+            return best_time(fns[0], repeat=3 if quick else 5, min_time=0.02 if quick else 0.1)
+        return best_times(list(fns), repeat=3 if quick else 5, min_time=0.02 if quick else 0.1)
     return t
 
 
@@ -36,15 +41,17 @@ def _direct_1d(quick: bool, t) -> list[Row]:
         x = rng.standard_normal(n).astype(dtype)
         for k in ((8, 64, 1024) if quick else (8, 16, 64, 256, 1024)):
             h = rng.standard_normal(k).astype(dtype)
-            one = t(lambda: sigconv.convolve(x, h, "valid", method="direct", workers=1))
-            peer = t(lambda: np.convolve(x, h, "valid"))
+            runs = [lambda: sigconv.convolve(x, h, "valid", method="direct", workers=1),
+                    lambda: np.convolve(x, h, "valid")]
+            if k >= 64:
+                runs.append(lambda: sigconv.convolve(x, h, "valid", method="direct", workers=None))
+            one, peer, *both = t(*runs)
             gflops = 2.0 * (n - k + 1) * k / one / 1e9
             case = f"N=1e6 K={k} {np.dtype(dtype).name}"
             rows.append(Row("direct 1D, 1 thread", case, "numpy.convolve", one, peer, target,
                             f"{gflops:.1f} GFLOP/s"))
-            if k >= 64:
-                both = t(lambda: sigconv.convolve(x, h, "valid", method="direct", workers=None))
-                rows.append(Row("direct 1D, all cores", case, "sigconv 1 thread", both, one, 1.6))
+            if both:
+                rows.append(Row("direct 1D, all cores", case, "sigconv 1 thread", both[0], one, 1.6))
     return rows
 
 
@@ -59,8 +66,7 @@ def _auto_1d(quick: bool, t) -> list[Row]:
             if k > n:
                 continue
             h = rng.standard_normal(k)
-            auto = t(lambda: sigconv.convolve(x, h))
-            peer = t(lambda: ss.convolve(x, h))
+            auto, peer = t(lambda: sigconv.convolve(x, h), lambda: ss.convolve(x, h))
             case = f"N={n:.0e} K={k}"
             chosen = sigconv.choose_method(x, h)
             rows.append(Row("auto 1D", case, "scipy.signal.convolve", auto, peer, 1.0, f"auto={chosen}"))
@@ -85,10 +91,9 @@ def _transforms(quick: bool, t) -> list[Row]:
             x, h = rng.standard_normal(n).astype(dtype), rng.standard_normal(k).astype(dtype)
             case = f"N={n:.0e} K={k:.0e} {np.dtype(dtype).name}"
             rows.append(Row("fft 1D", case, "scipy.signal.fftconvolve",
-                            t(lambda: sigconv.convolve(x, h, method="fft")), t(lambda: ss.fftconvolve(x, h))))
+                            *t(lambda: sigconv.convolve(x, h, method="fft"), lambda: ss.fftconvolve(x, h))))
             rows.append(Row("overlap-add 1D", case, "scipy.signal.oaconvolve",
-                            t(lambda: sigconv.convolve(x, h, method="overlap-add")),
-                            t(lambda: ss.oaconvolve(x, h))))
+                            *t(lambda: sigconv.convolve(x, h, method="overlap-add"), lambda: ss.oaconvolve(x, h))))
     return rows
 
 
@@ -101,17 +106,19 @@ def _images(quick: bool, t) -> list[Row]:
         img = rng.standard_normal((size, size)).astype(dtype)
         for k in ((3, 15) if quick else (3, 7, 15, 31)):
             h = rng.standard_normal((k, k)).astype(dtype)
-            ours = t(lambda: sigconv.convolve2d(img, h, "same", boundary="symm"))
             case = f"{size}² K={k}×{k} {np.dtype(dtype).name}"
+            runs = {"ours": lambda: sigconv.convolve2d(img, h, "same", boundary="symm")}
             if k <= 7 or not quick:
-                peer = t(lambda: ss.convolve2d(img, h, "same", boundary="symm"))
-                rows.append(Row("convolve2d", case, "scipy.signal.convolve2d", ours, peer, 10.0))
+                runs["scipy"] = lambda: ss.convolve2d(img, h, "same", boundary="symm")
             if cv2 is not None:
                 flipped = np.ascontiguousarray(h[::-1, ::-1])
                 anchor = (k - 1 - (k - 1) // 2, k - 1 - (k - 1) // 2)
-                peer = t(lambda: cv2.filter2D(img, -1, flipped, anchor=anchor,
-                                              borderType=cv2.BORDER_REFLECT))
-                rows.append(Row("convolve2d", case, "cv2.filter2D", ours, peer, 1 / 1.5))
+                runs["cv2"] = lambda: cv2.filter2D(img, -1, flipped, anchor=anchor, borderType=cv2.BORDER_REFLECT)
+            times = dict(zip(runs, t(*runs.values())))
+            if "scipy" in times:
+                rows.append(Row("convolve2d", case, "scipy.signal.convolve2d", times["ours"], times["scipy"], 10.0))
+            if "cv2" in times:
+                rows.append(Row("convolve2d", case, "cv2.filter2D", times["ours"], times["cv2"], 1 / 1.5))
     return rows
 
 
@@ -124,9 +131,8 @@ def _torch(quick: bool, t) -> list[Row]:
     x = rng.standard_normal((32, 1, 4096)).astype(np.float32)
     bank = rng.standard_normal((16, 33)).astype(np.float32)
     tx, tw = torch.from_numpy(x), torch.from_numpy(bank[:, None, :])
-    ours = t(lambda: sigconv.correlate(x, bank, "valid"))
     with torch.no_grad():
-        peer = t(lambda: torch.nn.functional.conv1d(tx, tw))
+        ours, peer = t(lambda: sigconv.correlate(x, bank, "valid"), lambda: torch.nn.functional.conv1d(tx, tw))
     return [Row("kernel bank 1D", "32 signals × 16 kernels, N=4096 K=33 float32",
                 "torch conv1d", ours, peer)]
 
