@@ -400,12 +400,16 @@ def _scores_2d(code, xc, num, r0, c0, mh, mw, strip, chunk, t2, tol, floor, out)
                 col2[j] += v * v
         for i in range(i0, i1):
             if i > i0:
+                big = False
                 for j in range(width):
                     vo = np.float64(xc[b, i - 1, j0 + j])
                     vn = np.float64(xc[b, i + mh - 1, j0 + j])
                     col1[j] += vn - vo
                     col2[j] += (vn - vo) * (vn + vo)
-                    if vo * vo > col2[j]:   # the leaving sample outweighed the column
+                    big |= vo * vo > col2[j]
+                for j in range(width if big else 0):   # rare: a leaving sample outweighed
+                    vo = np.float64(xc[b, i - 1, j0 + j])   # its column
+                    if vo * vo > col2[j]:
                         col1[j] = 0.0
                         col2[j] = 0.0
                         for r in range(i, i + mh):
