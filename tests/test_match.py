@@ -497,13 +497,14 @@ def test_load_signal_formats(tmp_path):
         load_signal(tmp_path / "missing.wav")
 
 
-@pytest.mark.parametrize("shape, tshape", [((13,), (2,)), ((40,), (5,)), ((12, 15), (3, 4))])
-def test_same_mode_padding_leaves_no_rounding_behind(shape, tshape):
+@pytest.mark.parametrize("shape, tshape, spread", [((13,), (2,), 0.3), ((40,), (5,), 1e-3),
+                                                   ((12, 15), (3, 4), 1e-3), ((30, 9), (4, 1), 1e-3)])
+def test_same_mode_padding_leaves_no_rounding_behind(shape, tshape, spread):
     """mode='same' pads with a DC offset's distance from the data; once the padding leaves a
-    window, the window sums must not keep its rounding (found by hypothesis: n=13, m=2 scored
-    -0.9999976 for an exact -1)."""
+    window (along rows or columns), the window sums must not keep its rounding (found by
+    hypothesis: n=13, m=2 scored -0.9999976 for an exact -1)."""
     g = np.random.default_rng(2)
-    x = g.standard_normal(shape) * 0.3 + 1165.0
+    x = g.standard_normal(shape) * spread + 1165.0
     t = g.standard_normal(tshape)
     for method in ("direct", "fft"):
         got = match_template(x, t, mode="same", score="zncc", method=method)
