@@ -72,8 +72,10 @@ def wide_vectors(typingctx):
     zmm registers; BLAS does, and reaches twice the multiply-add rate.  This marks the
     function being compiled with the ``prefer-vector-width`` / ``min-legal-vector-width``
     attributes clang sets for ``-mprefer-vector-width=512``.  It only widens the loops of the
-    function that calls it (a callee compiled on its own keeps 256 bits), changes no result
-    and does nothing on CPUs without AVX-512 or if llvmlite refuses the attributes."""
+    function that calls it (a callee compiled on its own keeps 256 bits) and leaves each
+    output's expression as written (only where LLVM fuses a multiply-add differently may the
+    last bit differ); it does nothing on CPUs without AVX-512 or if llvmlite refuses the
+    attributes."""
 
     def codegen(context, builder, signature, args):
         attributes = builder.function.attributes
