@@ -128,6 +128,15 @@ def _fold_axis(y: np.ndarray, block_axis: int, sample_axis: int, block: int) -> 
     return out
 
 
+def _block_geometry(x: np.ndarray, h: np.ndarray, nd: int, nfft) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """``(nfft, B)`` per convolved axis: the transform length (by cost unless given) and the
+    samples each block contributes, ``nfft - Me + 1``."""
+    me = h.shape[-nd:]
+    if nfft is None:
+        nfft = tuple(oa_block_size(nn, m) for nn, m in zip(x.shape[-nd:], me))
+    return nfft, tuple(f - m + 1 for f, m in zip(nfft, me))
+
+
 def block_convolve(x: np.ndarray, h: np.ndarray, starts, lengths, strides, *, workers: int) -> np.ndarray:
     """Requested outputs of the 'full' convolution of ``x`` with ``h`` by block transforms:
     overlap-add along one axis, overlap-save over two."""
@@ -139,11 +148,7 @@ def overlap_add_convolve(x: np.ndarray, h: np.ndarray, starts, lengths, strides,
                          nfft: tuple[int, ...] | None = None) -> np.ndarray:
     """Requested outputs of the 'full' convolution of ``x`` with ``h`` by overlap-add."""
     nd = len(starts)
-    n = x.shape[-nd:]
-    me = h.shape[-nd:]
-    if nfft is None:
-        nfft = tuple(oa_block_size(nn, m) for nn, m in zip(n, me))
-    blocks = tuple(f - m + 1 for f, m in zip(nfft, me))
+    nfft, blocks = _block_geometry(x, h, nd, nfft)
     real = x.dtype.kind != "c" and h.dtype.kind != "c"
     fwd, inv = _transforms(real)
     axes = tuple(range(-nd, 0))
@@ -167,11 +172,8 @@ def overlap_save_convolve(x: np.ndarray, h: np.ndarray, starts, lengths, strides
     Only the tiles over the requested range are transformed, and tiles are cropped instead of
     added, so the results need no overlap-add pass."""
     nd = len(starts)
-    n = x.shape[-nd:]
-    me = h.shape[-nd:]
-    if nfft is None:
-        nfft = tuple(oa_block_size(nn, m) for nn, m in zip(n, me))
-    tile = tuple(f - m + 1 for f, m in zip(nfft, me))
+    n, me = x.shape[-nd:], h.shape[-nd:]
+    nfft, tile = _block_geometry(x, h, nd, nfft)
     counts = tuple(-(-length // s) for length, s in zip(lengths, tile))
     # u[q] = x[q + start - (Me - 1)], zero outside x, for q < counts * S + Me - 1
     size = tuple(c * s + m - 1 for c, s, m in zip(counts, tile, me))

@@ -20,7 +20,19 @@ from __future__ import annotations
 
 import numpy as np
 
-from sigconv._jit import prange, serial_and_parallel
+from sigconv._jit import jit, prange, serial_and_parallel
+
+
+@jit
+def _sums(v, lo, hi):
+    """``(sum, sum of squares)`` of ``v[lo:hi]`` in float64: a direct (anchoring) window sum."""
+    a = 0.0
+    b = 0.0
+    for j in range(lo, hi):
+        x = np.float64(v[j])
+        a += x
+        b += x * x
+    return a, b
 
 
 def _first_pass(src, m, block, s1, s2):
@@ -38,12 +50,7 @@ def _first_pass(src, m, block, s1, s2):
         r = task // n_blocks
         i0 = (task % n_blocks) * block
         i1 = min(i0 + block, n_out)
-        a = 0.0
-        b = 0.0
-        for j in range(i0, i0 + m):
-            v = np.float64(src[r, j])
-            a += v
-            b += v * v
+        a, b = _sums(src[r], i0, i0 + m)
         s1[r, i0] = a
         s2[r, i0] = b
         for i in range(i0 + 1, i1):
@@ -52,12 +59,7 @@ def _first_pass(src, m, block, s1, s2):
             a += vn - vo
             b += (vn - vo) * (vn + vo)
             if vo * vo > b:   # the leaving sample outweighed the window: restart directly
-                a = 0.0
-                b = 0.0
-                for j in range(i, i + m):
-                    v = np.float64(src[r, j])
-                    a += v
-                    b += v * v
+                a, b = _sums(src[r], i, i + m)
             s1[r, i] = a
             s2[r, i] = b
 
@@ -327,18 +329,13 @@ def greedy_suppress(rows, cols, spacing, max_peaks, shape_r, shape_c, keep):
     return accepted
 
 
-from sigconv._jit import jit as _jit  # noqa: E402
-
-greedy_suppress = _jit(greedy_suppress)
+greedy_suppress = jit(greedy_suppress)
 
 
 # ----------------------------------------------------------------------------- fused 2D scores
 
 
-from sigconv._jit import jit as _jit_one  # noqa: E402
-
-
-@_jit_one
+@jit
 def _score_one(code, a, s1, s2, inv_m, m, t2, tol, floor):
     """One score from the correlation ``a`` and the window sums ``s1``, ``s2`` (see _combine)."""
     if code == ZNCC or code == ZDIST:
@@ -410,12 +407,7 @@ def _scores_2d(code, xc, num, r0, c0, mh, mw, strip, chunk, t2, tol, floor, out)
                 for j in range(width if big else 0):   # rare: a leaving sample outweighed
                     vo = np.float64(xc[b, i - 1, j0 + j])   # its column
                     if vo * vo > col2[j]:
-                        col1[j] = 0.0
-                        col2[j] = 0.0
-                        for r in range(i, i + mh):
-                            v = np.float64(xc[b, r, j0 + j])
-                            col1[j] += v
-                            col2[j] += v * v
+                        col1[j], col2[j] = _sums(xc[b, :, j0 + j], i, i + mh)
             a1 = 0.0
             a2 = 0.0
             for j in range(mw):
