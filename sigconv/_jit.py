@@ -5,7 +5,8 @@ Every kernel in :mod:`sigconv._kernels` is decorated with :func:`jit` (serial) o
 fast-math policy of :mod:`sigconv._config` apply everywhere.  :func:`serial_and_parallel`
 compiles one Python source twice, so a kernel has no serial copy to keep in sync.
 :func:`threads` sets Numba's thread count for one call and restores it afterwards.
-:func:`wide_vectors` lets one kernel use the CPU's widest vectors (512-bit on AVX-512).
+:func:`wide_vectors` lets one kernel use the CPU's widest vectors (512-bit on AVX-512);
+:func:`default_width` compiles a twin without it.
 """
 
 from __future__ import annotations
@@ -87,6 +88,18 @@ def wide_vectors(typingctx):
         return context.get_dummy_value()
 
     return nbtypes.none(), codegen
+
+
+@jit
+def _no_hint():
+    """Stands in for :func:`wide_vectors` in a :func:`default_width` twin."""
+
+
+def default_width(kernel):
+    """A twin of the jitted ``kernel`` compiled without its :func:`wide_vectors` call, so
+    with the CPU's default vector width: better where a loop streams through memory once
+    (unaligned 512-bit loads split cache lines twice as often) rather than computing."""
+    return jit(_renamed(kernel.py_func, "_default_width", {"wide_vectors": _no_hint}))
 
 
 def resolve_workers(workers) -> int:

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import sigconv
+from sigconv._kernels import conv as _conv
 from sigconv._kernels.lanes import correlate_lanes as _LANES
 from tests.conftest import assert_close
 from tests.reference import conv_reference
@@ -224,6 +225,27 @@ def test_lane_layout_keeps_nan_local_and_zero_fill_from_nan_taps(rng, monkeypatc
     got = sigconv.convolve(x, k, "full", method="direct")[0]
     assert calls == [1]
     np.testing.assert_array_equal(np.isnan(got), np.isnan(np.convolve(x[0], k, "full")))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_short_kernels_over_several_long_tasks_equal_definition(dtype, rng):
+    """Kernels of at most eight taps run in one pass over long tasks (STREAM_BLOCK outputs,
+    eight taps with default-width vectors): rows spanning several tasks and a partial one, on
+    one thread and on all, with boundaries read in the kernel and edge outputs in every task
+    position."""
+    n = 2 * _conv.STREAM_BLOCK + 1234
+    cases = [((n,), (1,)), ((n,), (5,)), ((n,), (8,)), ((3, n), (2, 4)), ((3, n), (1, 8)), ((5, n), (3, 3))]
+    for (xs, ks), mode, boundary, workers in itertools.product(cases, MODES, ("fill", "wrap"), (1, None)):
+        nd = len(xs)
+        x, k = rng.standard_normal(xs).astype(dtype), rng.standard_normal(ks).astype(dtype)
+        func = sigconv.convolve if nd == 1 else sigconv.convolve2d
+        for stride, dilation in ((1, 1), (3, 1), (1, 2)):
+            got = func(x, k, mode, method="direct", boundary=boundary, stride=stride, dilation=dilation,
+                       workers=workers)
+            want = conv_reference(x.astype(float), k.astype(float), mode, boundary=boundary, stride=stride,
+                                  dilation=dilation, nd=nd)
+            assert got.dtype == dtype
+            assert_close(got, want, scale=max(1.0, float(np.abs(want).max())), n_terms=k.size, dtype=dtype)
 
 
 def test_boundary_in_kernel_on_images(rng):
