@@ -41,6 +41,15 @@ def _transforms(real: bool):
     return (sfft.rfftn, sfft.irfftn) if real else (sfft.fftn, sfft.ifftn)
 
 
+def _times(spectrum: np.ndarray, kernel: np.ndarray) -> np.ndarray:
+    """``spectrum * kernel``, in place where the product has the shape of ``spectrum`` (a bank
+    of kernels can broadcast it to more signals)."""
+    if np.broadcast_shapes(spectrum.shape, kernel.shape) == spectrum.shape:
+        spectrum *= kernel
+        return spectrum
+    return spectrum * kernel
+
+
 def _take(y: np.ndarray, starts, lengths, strides) -> np.ndarray:
     """Requested indices ``start + i * stride`` (``i * stride < length``) of the last axes."""
     nd = len(starts)
@@ -68,10 +77,14 @@ def fft_convolve(x: np.ndarray, h: np.ndarray, starts, lengths, strides, *, work
     shape = fft_lengths(n, me, starts, lengths)
     real = x.dtype.kind != "c" and h.dtype.kind != "c"
     fwd, inv = _transforms(real)
-    spectrum = fwd(x, shape, axes=axes, workers=workers)
-    spectrum = spectrum * fwd(h, shape, axes=axes, workers=workers)
+    spectrum = _times(fwd(x, shape, axes=axes, workers=workers), fwd(h, shape, axes=axes, workers=workers))
     y = inv(spectrum, shape, axes=axes, workers=workers, overwrite_x=True)
     return _take(y, starts, lengths, strides)
+
+
+#: bytes of spectrum per chunk of tiles in :func:`overlap_save_convolve` (a few MiB: the
+#: temporaries of a chunk stay in L2/L3 instead of streaming the whole image's through memory)
+CHUNK_BYTES = 4 << 20
 
 
 @functools.lru_cache(maxsize=512)
@@ -137,6 +150,19 @@ def _block_geometry(x: np.ndarray, h: np.ndarray, nd: int, nfft) -> tuple[tuple[
     return nfft, tuple(f - m + 1 for f, m in zip(nfft, me))
 
 
+def _window(x: np.ndarray, lo, size) -> np.ndarray:
+    """``x[..., lo_i : lo_i + size_i]`` over the last axes, zero outside ``x``: a view where
+    the window lies inside ``x``, else a zero-padded copy."""
+    nd = len(lo)
+    n = x.shape[-nd:]
+    inside = tuple(slice(max(0, a), max(max(0, a), min(nn, a + sz))) for a, sz, nn in zip(lo, size, n))
+    if all(a >= 0 and a + sz <= nn for a, sz, nn in zip(lo, size, n)):
+        return x[(Ellipsis,) + inside]
+    u = np.zeros(x.shape[:-nd] + tuple(size), x.dtype)
+    u[(Ellipsis,) + tuple(slice(s.start - a, s.stop - a) for s, a in zip(inside, lo))] = x[(Ellipsis,) + inside]
+    return u
+
+
 def block_convolve(x: np.ndarray, h: np.ndarray, starts, lengths, strides, *, workers: int) -> np.ndarray:
     """Requested outputs of the 'full' convolution of ``x`` with ``h`` by block transforms:
     overlap-add along one axis, overlap-save over two."""
@@ -155,7 +181,7 @@ def overlap_add_convolve(x: np.ndarray, h: np.ndarray, starts, lengths, strides,
     xb = _split_blocks(x, blocks)                         # batch_x + counts + blocks
     kernel = fwd(h, nfft, axes=axes, workers=workers)     # batch_k + freqs
     kernel = kernel.reshape(kernel.shape[:-nd] + (1,) * nd + kernel.shape[-nd:])
-    y = inv(fwd(xb, nfft, axes=axes, workers=workers) * kernel, nfft, axes=axes, workers=workers,
+    y = inv(_times(fwd(xb, nfft, axes=axes, workers=workers), kernel), nfft, axes=axes, workers=workers,
             overwrite_x=True)                               # batch + counts + nfft
     lead = y.ndim - 2 * nd
     for i in range(nd):
@@ -170,32 +196,36 @@ def overlap_save_convolve(x: np.ndarray, h: np.ndarray, starts, lengths, strides
     tiles of ``S = nfft - Me + 1`` samples per axis, each the valid part of one ``nfft``-point
     circular convolution of the input tile that reaches ``Me - 1`` samples further back.
     Only the tiles over the requested range are transformed, and tiles are cropped instead of
-    added, so the results need no overlap-add pass."""
+    added, so the results need no overlap-add pass.  The tiles go through the transforms a few
+    rows at a time (:data:`CHUNK_BYTES` of spectrum), so the temporaries stay in cache."""
     nd = len(starts)
-    n, me = x.shape[-nd:], h.shape[-nd:]
+    me = h.shape[-nd:]
     nfft, tile = _block_geometry(x, h, nd, nfft)
     counts = tuple(-(-length // s) for length, s in zip(lengths, tile))
-    # u[q] = x[q + start - (Me - 1)], zero outside x, for q < counts * S + Me - 1
-    size = tuple(c * s + m - 1 for c, s, m in zip(counts, tile, me))
-    u = np.zeros(x.shape[:-nd] + size, x.dtype)
-    src, dst = [], []
-    for nn, m, st, sz in zip(n, me, starts, size):
-        lo = st - (m - 1)                               # x index of u[0]
-        a, b = max(0, lo), min(nn, lo + sz)
-        src.append(slice(a, max(a, b)))
-        dst.append(slice(a - lo, a - lo + max(0, b - a)))
-    u[(Ellipsis,) + tuple(dst)] = x[(Ellipsis,) + tuple(src)]
-    tiles = np.lib.stride_tricks.sliding_window_view(u, nfft, axis=tuple(range(-nd, 0)))
-    tiles = tiles[(Ellipsis,) + tuple(slice(None, None, s) for s in tile) + (slice(None),) * nd]
+    reach = tuple(st - (m - 1) for st, m in zip(starts, me))   # x index of tile (0, ..) sample 0
     real = x.dtype.kind != "c" and h.dtype.kind != "c"
     fwd, inv = _transforms(real)
     axes = tuple(range(-nd, 0))
     kernel = fwd(h, nfft, axes=axes, workers=workers)     # batch_k + freqs
     kernel = kernel.reshape(kernel.shape[:-nd] + (1,) * nd + kernel.shape[-nd:])
-    y = inv(fwd(tiles, nfft, axes=axes, workers=workers) * kernel, nfft, axes=axes, workers=workers,
-            overwrite_x=True)                               # batch + counts + nfft
-    y = y[(Ellipsis,) + tuple(slice(m - 1, None) for m in me)]   # batch + counts + tile
-    lead = y.ndim - 2 * nd
+    batch = np.broadcast_shapes(x.shape[:-nd], kernel.shape[:-2 * nd])
+    lead = len(batch)
+    # out[batch, c_1, S_1, c_2, S_2, ...]: tile-major per axis, so the final reshape is free
+    out = np.empty(batch + tuple(v for c, s in zip(counts, tile) for v in (c, s)), np.result_type(x, h))
     order = list(range(lead)) + [lead + i + d for i in range(nd) for d in (0, nd)]
-    y = y.transpose(order).reshape(y.shape[:lead] + tuple(c * s for c, s in zip(counts, tile)))
-    return y[(Ellipsis,) + tuple(slice(0, length, st) for length, st in zip(lengths, strides))]
+    row_bytes = math.prod(batch) * math.prod(counts[1:]) * math.prod(kernel.shape[-nd:]) * kernel.itemsize
+    rows = max(1, CHUNK_BYTES // max(1, row_bytes))
+    for r0 in range(0, counts[0], rows):
+        r1 = min(counts[0], r0 + rows)
+        # the input tiles of output tile rows [r0, r1): a window of x (zero outside it)
+        lo = (reach[0] + r0 * tile[0],) + reach[1:]
+        size = tuple(c * s + m - 1 for c, s, m in zip((r1 - r0,) + counts[1:], tile, me))
+        tiles = np.lib.stride_tricks.sliding_window_view(_window(x, lo, size), nfft, axis=axes)
+        tiles = tiles[(Ellipsis,) + tuple(slice(None, None, s) for s in tile) + (slice(None),) * nd]
+        spectrum = fwd(tiles, nfft, axes=axes, workers=workers)
+        spectrum = _times(spectrum, kernel)
+        y = inv(spectrum, nfft, axes=axes, workers=workers, overwrite_x=True)   # batch + counts + nfft
+        y = y[(Ellipsis,) + tuple(slice(m - 1, None) for m in me)]           # batch + counts + tile
+        out[(Ellipsis, slice(r0, r1)) + (slice(None),) * (2 * nd - 1)] = y.transpose(order)
+    out = out.reshape(batch + tuple(c * s for c, s in zip(counts, tile)))
+    return out[(Ellipsis,) + tuple(slice(0, length, st) for length, st in zip(lengths, strides))]

@@ -147,6 +147,29 @@ def test_2d_options_equal_definition(correlate, method, rng):
         assert_close(got, want, scale=max(1.0, float(np.abs(want).max())), n_terms=64)
 
 
+@pytest.mark.parametrize("chunk_bytes", [1, 1 << 30])
+def test_overlap_save_in_chunks_equals_definition(chunk_bytes, rng, monkeypatch):
+    """2D overlap-add (overlap-save over output tiles) transforms a few tile rows at a time:
+    one row per chunk (tiny budget) or all at once; tiles inside the signal are views, tiles
+    crossing its edge zero-padded copies; batches of images and banks of kernels broadcast."""
+    monkeypatch.setattr(sys.modules["sigconv._fft"], "CHUNK_BYTES", chunk_bytes)
+    grid = itertools.product([(40, 33), (2, 3, 41, 29)], [(5, 4), (3, 1, 9, 2)], MODES, ("fill", "symm"),
+                             [1, (2, 3)], [1, (2, 1)])
+    for xs, ks, mode, boundary, stride, dilation in grid:
+        x, k = rng.standard_normal(xs), rng.standard_normal(ks)
+        if len(xs) == 4 and len(ks) == 4:
+            continue
+        got = sigconv.convolve2d(x, k, mode, method="overlap-add", boundary=boundary, stride=stride,
+                                 dilation=dilation)
+        batch = np.broadcast_shapes(x.shape[:-2], k.shape[:-2])
+        assert got.shape[:-2] == batch
+        xb, kb = np.broadcast_to(x, batch + x.shape[-2:]), np.broadcast_to(k, batch + k.shape[-2:])
+        for index in np.ndindex(batch):
+            want = conv_reference(xb[index], kb[index], mode, boundary=boundary, stride=stride, dilation=dilation,
+                                  nd=2)
+            assert_close(got[index], want, scale=max(1.0, float(np.abs(want).max())), n_terms=x.size)
+
+
 @pytest.mark.parametrize("copy_pays", [False, True])
 @pytest.mark.parametrize("correlate", [False, True])
 def test_direct_boundary_both_ways_equals_definition(correlate, copy_pays, rng, monkeypatch):
