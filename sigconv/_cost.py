@@ -28,7 +28,7 @@ import math
 
 import numpy as np
 
-from sigconv._fft import fft_lengths, oa_block_size
+from sigconv._fft import THREADS_MIN_POINTS, fft_lengths, oa_block_size
 
 #: peak multiply-adds per second of one thread of the direct kernel, by computation dtype
 #: (measured with ``python -m benchmarks.calibrate``: K >= 64 reaches ~ this rate)
@@ -182,9 +182,12 @@ def direct_cost(plan, workers: int) -> float:
 
 def _transform_cost(size: int, count: int, dtype: np.dtype, workers: int, nd: int = 1) -> float:
     """``count`` transforms of ``size`` points; scipy.fft spreads a batch of transforms, and
-    the rows of one multi-dimensional transform, over its ``workers``."""
+    the rows of one multi-dimensional transform, over its ``workers`` (large batches only,
+    as :mod:`sigconv._fft` passes them)."""
     real = dtype.kind != "c"
     per = C_FFT[_code(dtype)] * size * math.log2(max(size, 2)) * (0.5 if real else 1.0)
+    if size * count < THREADS_MIN_POINTS:
+        workers = 1
     return per * count / max(1, min(workers, count if nd == 1 else workers))
 
 
