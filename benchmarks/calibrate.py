@@ -2,7 +2,7 @@
 
 ``python -m benchmarks.calibrate`` times each method of the engine on a few shapes (one thread)
 and prints the constants that make the model's estimates match: the direct rate by dtype, the
-per-``S log2 S`` transform cost by dtype, and the fixed overhead per call of each path.  The
+per-``S log2 S`` cost of 1D transforms by dtype and size, and the fixed overhead per call of each path.  The
 values committed in ``_cost.py`` came from this script on the 2-core reference machine; the
 ``auto 1D`` rows of ``bench_convolve`` check the result (within 1.15× of the fastest method).
 """
@@ -13,6 +13,7 @@ import contextlib
 import math
 
 import numpy as np
+from scipy.fft import next_fast_len
 
 import sigconv
 from benchmarks._harness import best_time
@@ -54,15 +55,21 @@ def _lane_constants(dtype) -> tuple[float, float]:
     return rate, t0 - k0 / rate
 
 
-def _fft_constant(dtype) -> float:
+def _fft_table(dtype) -> tuple[float, ...]:
+    """``C_FFT_1D`` for ``dtype``: seconds per ``S log2 S`` (complex-transform units: a real
+    transform counts half) of the fft path's transforms at ``S = 2**p`` points, ``p`` in
+    :data:`~sigconv._cost.FFT_OCTAVES` (three transforms per call, plus the product), each
+    measured at a fast length ``~1.3 * 2**p``: powers of two run slower here."""
     rng = np.random.default_rng(1)
-    consts = []
-    for n in (1 << 14, 1 << 17, 1 << 20):
-        x, h = rng.standard_normal(n).astype(dtype), rng.standard_normal(n // 4).astype(dtype)
-        t = best_time(lambda: sigconv.convolve(x, h, method="fft", workers=1))
-        size = n + n // 4
-        consts.append(t / (3 * 0.5 * size * math.log2(size) + size * 1e-9 / 1.5e-9))
-    return float(np.median(consts))
+    table = []
+    for p in _cost.FFT_OCTAVES:
+        size = next_fast_len(int(1.3 * 2 ** p), real=True)   # a typical length, not a power of 2
+        n = int(0.8 * size)
+        x, h = rng.standard_normal(n).astype(dtype), rng.standard_normal(size - n + 1).astype(dtype)
+        t = best_time(lambda: sigconv.convolve(x, h, method="fft", workers=1), repeat=3, min_time=0.05)
+        work = 3 * 0.5 * size * math.log2(size)
+        table.append((t - _cost.OVERHEAD["fft"] - size * _cost.C_ELEM) / work)
+    return tuple(table)
 
 
 def _overheads() -> dict[str, float]:
@@ -77,7 +84,8 @@ def main() -> None:
         print(f"RATE_DIRECT[{name!r}] ≈ {_direct_rate(dtype):.3g} multiply-adds/s (1 thread)")
         rate, per_output = _lane_constants(dtype)
         print(f"RATE_LANES[{name!r}] ≈ {rate:.3g} multiply-adds/s, LANE_SECONDS_PER_OUTPUT ≈ {per_output:.2g} s")
-        print(f"C_FFT[{name!r}] ≈ {_fft_constant(dtype):.3g} s per S log2 S")
+        table = ", ".join(f"{c * 1e9:.2f}" for c in _fft_table(dtype))
+        print(f"C_FFT_1D[{name!r}] ≈ ({table}) e-9 s per S log2 S")
     for m, t in _overheads().items():
         print(f"OVERHEAD[{m!r}] ≈ {t:.2g} s")
 

@@ -8,13 +8,15 @@ Each method's time is estimated in seconds on this model:
   LANE_SECONDS_PER_OUTPUT[dtype])`` where that is less (long kernel rows) — taps are the
   kernel's own taps, not the dilated width, and outputs are only the strided ones, so stride
   and dilation both make direct cheaper;
-* fft: ``C_FFT * S log2 S`` per transform (``S`` the transform size, halved for real data),
+* fft: ``C_FFT * S log2 S`` per transform (``S`` the transform size, halved for real data;
+  in 1D ``C_FFT`` depends on ``S``, :data:`C_FFT_1D`: large transforms leave the caches),
   one per signal, one per kernel and one per output row of the batch, plus the products;
 * overlap-add: the same per block transform, times the number of blocks (1D: blocks of the
   signal, overlap-add; 2D: tiles of the output, overlap-save), plus the copies around them.
 
 Threads count for direct when there are enough tasks; scipy.fft uses its ``workers`` over the
-batch of transforms.  Constants were fitted with ``benchmarks/bench_convolve.py`` on the
+batch of transforms when it has ``THREADS_MIN_POINTS`` (1D: at ``FFT_THREAD_GAIN`` per extra
+worker, as measured).  Constants were fitted with ``benchmarks/bench_convolve.py`` on the
 2-core reference machine (``python -m benchmarks.calibrate``); a small fixed overhead per call
 keeps tiny problems on the direct path.  The results that depend on the plan alone are kept on
 it (:func:`_per_plan`, :func:`choice`): simple 1D calls reuse cached plans, so repeated calls
@@ -48,13 +50,24 @@ RATE_SCALAR = 1.0e9
 HALF_RATE_TAPS = 4
 #: seconds per (S log2 S) of one complex transform of size S (real transforms take half)
 C_FFT = {"f4": 1.1e-9, "f8": 1.5e-9, "c8": 1.1e-9, "c16": 1.5e-9}
+#: 1D transforms: ``C_FFT`` by size, in units of 1e-9 s, at ``S ~ 2**p`` for ``p`` in
+#: ``FFT_OCTAVES`` (nearest octave, clamped): transforms whose data leave the caches cost up
+#: to 3x more per ``S log2 S`` than those that fit (complex data use their real dtype's
+#: table); the least of two calibration runs, smoothed
+FFT_OCTAVES = tuple(range(12, 24))
+C_FFT_1D = {"f4": (0.95, 0.95, 0.92, 0.92, 0.92, 0.9, 0.9, 0.93, 1.2, 1.2, 1.45, 1.75),
+            "f8": (1.0, 1.0, 1.0, 1.0, 1.1, 1.1, 1.2, 1.25, 1.8, 2.1, 2.65, 3.0)}
+#: speed-up per extra scipy.fft worker on a batch of 1D transforms (measured 1.0-1.5x on two
+#: threads for overlap-add, 1.65x for a batch of 64 signals: memory-bound beyond the caches)
+FFT_THREAD_GAIN = 0.4
 #: measured 2D transform time over the 1D model's estimate (scipy's multi-dimensional real
 #: transforms run their row passes vectorised across rows: 2048² images, 15² and 31² kernels)
 FFT_2D_FACTOR = 0.6
 #: seconds per element of a spectrum product / copy
 C_ELEM = 1.0e-9
-#: fixed seconds per call of a path (Python overhead, allocation)
-OVERHEAD = {"direct": 4e-6, "fft": 30e-6, "overlap-add": 80e-6}
+#: fixed seconds per call of a path (Python overhead, allocation; the transform paths make
+#: three scipy.fft calls of ~5 µs each however small)
+OVERHEAD = {"direct": 4e-6, "fft": 45e-6, "overlap-add": 95e-6}
 #: direct work (multiply-adds) below which "auto" does not consider the transforms
 SMALL_WORK = 20_000
 #: direct work (multiply-adds) below which threads do not pay: waking the sleeping OpenMP
@@ -180,15 +193,28 @@ def direct_cost(plan, workers: int) -> float:
     return OVERHEAD["direct"] + wake + min(_direct_seconds(plan, threads))
 
 
+def _c_fft(dtype: np.dtype, octaves: float, nd: int) -> float:
+    """Seconds per ``S log2 S`` of a transform of ``2**octaves`` points: :data:`C_FFT_1D` by
+    size for 1D, :data:`C_FFT` for the row-and-column passes of 2D transforms."""
+    if nd != 1:
+        return C_FFT[_code(dtype)]
+    table = C_FFT_1D["f8" if _code(dtype) in ("f8", "c16") else "f4"]
+    p = min(max(round(octaves), FFT_OCTAVES[0]), FFT_OCTAVES[-1])
+    return table[p - FFT_OCTAVES[0]] * 1e-9
+
+
 def _transform_cost(size: int, count: int, dtype: np.dtype, workers: int, nd: int = 1) -> float:
     """``count`` transforms of ``size`` points; scipy.fft spreads a batch of transforms, and
     the rows of one multi-dimensional transform, over its ``workers`` (large batches only,
     as :mod:`sigconv._fft` passes them)."""
     real = dtype.kind != "c"
-    per = C_FFT[_code(dtype)] * size * math.log2(max(size, 2)) * (0.5 if real else 1.0)
+    octaves = math.log2(max(size, 2))
+    per = _c_fft(dtype, octaves, nd) * size * octaves * (0.5 if real else 1.0)
     if size * count < THREADS_MIN_POINTS:
-        workers = 1
-    return per * count / max(1, min(workers, count if nd == 1 else workers))
+        return per * count
+    if nd != 1:   # the rows of 2D transforms (FFT_2D_FACTOR was fitted with this division)
+        return per * count / max(1, workers)
+    return per * count / (1 + FFT_THREAD_GAIN * (max(1, min(workers, count)) - 1))
 
 
 def _batch_counts(plan) -> tuple[int, int, int]:
@@ -219,8 +245,9 @@ def oa_cost(plan, workers: int, n_signal=None) -> float:
     blocks = math.prod(-(-n // (f - me + 1)) for n, f, me in zip(covered, nfft, plan.m_eff))
     size = math.prod(nfft)
     nx, nk, nb = _batch_counts(plan)
-    transforms = (_transform_cost(size, nx * blocks, plan.dtype, workers) + _transform_cost(size, nk, plan.dtype, 1)
-                  + _transform_cost(size, nb * blocks, plan.dtype, workers))
+    transforms = (_transform_cost(size, nx * blocks, plan.dtype, workers, plan.nd)
+                  + _transform_cost(size, nk, plan.dtype, 1, plan.nd)
+                  + _transform_cost(size, nb * blocks, plan.dtype, workers, plan.nd))
     # overlap-add splits the signal and folds the blocks back (3 passes); overlap-save pads
     # the signal and crops the tiles (2 passes)
     passes = 3 if plan.nd == 1 else 2
