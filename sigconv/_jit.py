@@ -50,10 +50,10 @@ def _renamed(func, suffix: str, constants: dict | None = None):
     return twin
 
 
-def specialised(func, name: str, values):
-    """Compile ``func`` once per value of the global ``name`` (a compile-time constant in each
-    copy, so that loops over it unroll); returns the dispatchers in the order of ``values``."""
-    return tuple(jit(_renamed(func, f"_{name}{value}", {name: value})) for value in values)
+def with_globals(func, suffix: str, **constants):
+    """Compile a copy of ``func`` named ``func.__name__ + suffix`` that reads ``constants``
+    as its globals (compile-time constants, or the dispatchers it calls)."""
+    return jit(_renamed(func, suffix, constants))
 
 
 def serial_and_parallel(func):
@@ -99,7 +99,7 @@ def default_width(kernel):
     """A twin of the jitted ``kernel`` compiled without its :func:`wide_vectors` call, so
     with the CPU's default vector width: better where a loop streams through memory once
     (unaligned 512-bit loads split cache lines twice as often) rather than computing."""
-    return jit(_renamed(kernel.py_func, "_default_width", {"wide_vectors": _no_hint}))
+    return with_globals(kernel.py_func, "_default_width", wide_vectors=_no_hint)
 
 
 def resolve_workers(workers) -> int:

@@ -19,20 +19,21 @@ by the kernels of this module:
 
 The interior of each output row (windows fully inside ``x``) runs a blocked loop: a block of
 outputs is the accumulator (it stays in L1) and each pass over it adds several taps at once
-(the taps of all kernel rows form one list, taken 8 at a time, then the rest of the last row
-in one pass, else 4, 3, 2, 1 at a time; the first pass assigns instead of adding), so a pass does several multiply-adds per load/store of the
-accumulator.  The loop over outputs is contiguous
-for stride 1 and LLVM vectorises it, with 512-bit registers where the CPU has them
-(:func:`~sigconv._jit.wide_vectors`); a kernel of at most eight taps is one pass that streams
-through memory, so it runs longer tasks, and eight taps with default-width vectors (measured
-15% faster there).  Edge outputs take a bounds-checked scalar loop.  Long
-kernel rows go through :mod:`sigconv._kernels.lanes` instead, where the loads are aligned (the
-wrapper chooses by cost).
+(the taps of all kernel rows form one list, taken 8 at a time, then the rest of an undilated
+last row in one pass (:mod:`sigconv._kernels.runs`), else 4, 3, 2, 1 at a time; the first pass
+assigns instead of adding), so a pass does several multiply-adds per load/store of the
+accumulator.  The loop over outputs is contiguous for stride 1 and LLVM vectorises it, with
+512-bit registers where the CPU has them (:func:`~sigconv._jit.wide_vectors`); a kernel of at
+most eight taps is one pass that streams through memory, so it runs longer tasks, and eight
+taps with default-width vectors (measured 15% faster there).  Edge outputs take a
+bounds-checked scalar loop.  Long kernel rows go through :mod:`sigconv._kernels.lanes`
+instead, where the loads are aligned (the wrapper chooses by cost).
 """
 
 from __future__ import annotations
 
-from sigconv._jit import default_width, jit, prange, serial_and_parallel, specialised, wide_vectors
+from sigconv._jit import default_width, jit, prange, serial_and_parallel, wide_vectors
+from sigconv._kernels.runs import tap_runs
 
 #: outputs per task (and per accumulator block); 2048 float64 = 16 KiB stays in L1
 BLOCK = 2048
@@ -149,63 +150,8 @@ def _run8(o, cnt, xx, wrow, c, first):
 #: a kernel of eight taps is one pass that streams through memory: default-width vectors
 _run8_streaming = default_width(_run8)
 
-#: taps per pass of :func:`_row_rest` (set in each compiled copy)
-TAPS = 7
-
-
-def _row_rest(o, cnt, xx, wrow, c, first):
-    """:func:`_run8` for the last ``TAPS`` (< 8) taps ``c..c+TAPS-1`` of a row, in one pass
-    (a 1D kernel of 5 taps is one pass instead of 4 + 1).  One copy per ``TAPS`` from 1 to
-    7: the branches on it fold away."""
-    wide_vectors()
-    w0 = wrow[c]
-    w1 = wrow[c + 1] if TAPS > 1 else w0
-    w2 = wrow[c + 2] if TAPS > 2 else w0
-    w3 = wrow[c + 3] if TAPS > 3 else w0
-    w4 = wrow[c + 4] if TAPS > 4 else w0
-    w5 = wrow[c + 5] if TAPS > 5 else w0
-    w6 = wrow[c + 6] if TAPS > 6 else w0
-    for j in range(cnt):
-        acc = w0 * xx[j]
-        if TAPS > 1:
-            acc += w1 * xx[j + 1]
-        if TAPS > 2:
-            acc += w2 * xx[j + 2]
-        if TAPS > 3:
-            acc += w3 * xx[j + 3]
-        if TAPS > 4:
-            acc += w4 * xx[j + 4]
-        if TAPS > 5:
-            acc += w5 * xx[j + 5]
-        if TAPS > 6:
-            acc += w6 * xx[j + 6]
-        if first:
-            o[j] = acc
-        else:
-            o[j] += acc
-
-
-_rest1, _rest2, _rest3, _rest4, _rest5, _rest6, _rest7 = specialised(_row_rest, "TAPS", range(1, 8))
-
-
-@jit
-def _rest_of_row(o, cnt, xx, wrow, c, first):
-    """The taps ``c..`` to the end of one undilated row (fewer than eight) in one pass."""
-    rest = wrow.shape[0] - c
-    if rest == 1:
-        _rest1(o, cnt, xx, wrow, c, first)
-    elif rest == 2:
-        _rest2(o, cnt, xx, wrow, c, first)
-    elif rest == 3:
-        _rest3(o, cnt, xx, wrow, c, first)
-    elif rest == 4:
-        _rest4(o, cnt, xx, wrow, c, first)
-    elif rest == 5:
-        _rest5(o, cnt, xx, wrow, c, first)
-    elif rest == 6:
-        _rest6(o, cnt, xx, wrow, c, first)
-    else:
-        _rest7(o, cnt, xx, wrow, c, first)
+#: the pass of a row's last one to seven taps (one sample apart)
+_, _rest_of_row = tap_runs(laned=False)
 
 
 @jit
@@ -308,7 +254,7 @@ def _block_taps(xb, wb, o, cnt, r_lo, r_hi, row0, dh, col0, sw, dw, Kw, bmode):
             t += 8
         if dw == 1 and 0 < ntap - t < 8 and r == r_hi - 1:   # the rest of the last row: one pass
             xrow = xb[source_index(row0 + r * dh, xb.shape[0], bmode)]
-            _rest_of_row(o, cnt, xrow[col0 + c:], wb[r], c, t == 0)
+            _rest_of_row(o, cnt, xrow[col0:], wb[r], c, t == 0)
             t = ntap
         if ntap - t >= 6 or ntap - t == 4:   # the rest as 4 + 3, 4 + 2, 4, 3 + 2, 3, 2, 1
             x0, w0, r, c = _tap(xb, wb, r, c, Kw, row0, dh, col0, dw, bmode)

@@ -11,11 +11,10 @@ so that the lanes sit side by side::
 (columns outside ``[0, W)`` read the boundary ``bmode`` as in
 :func:`~sigconv._kernels.conv.source_index`).  Output ``(m, l)``, that is ``j = l*Mb + m``, is
 then the same blocked correlation with a column step of ``L``: every tap's load is 64-byte
-aligned.  A block of
-``B`` rows of ``L`` lanes (an accumulator in L1) takes the taps of each kernel row eight at a
-time, then the rest of the row in one pass (:func:`_lane_run`, offsets fixed at compile time:
-``L`` follows from the dtype), so every pass reads one input row, which stays in L1.  The
-block is then scattered back to its ``L`` stretches of the output.  Kernels marked with
+aligned.  A block of ``B`` rows of ``L`` lanes (an accumulator in L1) takes the taps of each
+kernel row eight at a time, then the rest of the row in one pass (:mod:`sigconv._kernels.runs`,
+offsets fixed at compile time: ``L`` follows from the dtype), so every pass reads one input
+row.  The block is then scattered back to its ``L`` stretches of the output.  Kernels marked with
 :func:`~sigconv._jit.wide_vectors` use 512-bit registers where the CPU has them.
 
 Same contract as :func:`~sigconv._kernels.conv.conv_direct`, restricted to unit column stride
@@ -27,72 +26,19 @@ boundary.
 from __future__ import annotations
 
 import numpy as np
-from numba.extending import overload
 
-from sigconv._jit import jit, prange, serial_and_parallel, specialised, wide_vectors
+from sigconv._jit import jit, prange, serial_and_parallel
 from sigconv._kernels.conv import ZERO, _tap_rows, source_index
+from sigconv._kernels.runs import lane_count, tap_runs
 
-#: bytes of outputs side by side (two 512-bit vectors)
-LANE_BYTES = 128
 #: rows of lanes per task: a 16 KiB accumulator (128 rows of 128 bytes)
 ROWS = 128
 #: packed positions per packing task
 CHUNK = 4096
 
 
-def lane_count(a) -> int:
-    """Lanes of the packed layout for ``a``'s dtype (a compile-time constant in kernels)."""
-    return LANE_BYTES // a.dtype.itemsize
-
-
-@overload(lane_count)
-def _lane_count_typed(a):
-    lanes = LANE_BYTES // (a.dtype.bitwidth // 8)
-    return lambda a: lanes
-
-
-#: taps per pass of :func:`_lane_run` (set in each compiled copy)
-TAPS = 8
-
-
-def _lane_run(o, cnt, xx, wrow, c, first):
-    """``o[j] (+)= sum_{t<TAPS} wrow[c + t] * xx[j + (c + t) * L]``: ``TAPS`` neighbouring taps
-    of one kernel row at offsets fixed at compile time (``first``: assign, else add).  One
-    copy per ``TAPS`` from 1 to 8 (:data:`LANE_RUNS`): the branches on it fold away."""
-    wide_vectors()
-    L = lane_count(xx)
-    x = xx[c * L:]
-    w0 = wrow[c]
-    w1 = wrow[c + 1] if TAPS > 1 else w0
-    w2 = wrow[c + 2] if TAPS > 2 else w0
-    w3 = wrow[c + 3] if TAPS > 3 else w0
-    w4 = wrow[c + 4] if TAPS > 4 else w0
-    w5 = wrow[c + 5] if TAPS > 5 else w0
-    w6 = wrow[c + 6] if TAPS > 6 else w0
-    w7 = wrow[c + 7] if TAPS > 7 else w0
-    for j in range(cnt):
-        acc = w0 * x[j]
-        if TAPS > 1:
-            acc += w1 * x[j + L]
-        if TAPS > 2:
-            acc += w2 * x[j + 2 * L]
-        if TAPS > 3:
-            acc += w3 * x[j + 3 * L]
-        if TAPS > 4:
-            acc += w4 * x[j + 4 * L]
-        if TAPS > 5:
-            acc += w5 * x[j + 5 * L]
-        if TAPS > 6:
-            acc += w6 * x[j + 6 * L]
-        if TAPS > 7:
-            acc += w7 * x[j + 7 * L]
-        if first:
-            o[j] = acc
-        else:
-            o[j] += acc
-
-
-_run1, _run2, _run3, _run4, _run5, _run6, _run7, _run8 = specialised(_lane_run, "TAPS", range(1, 9))
+#: the passes of eight taps and of a row's last one to seven, taps a lane width apart
+_run8, _rest = tap_runs(laned=True)
 
 
 @jit
@@ -104,21 +50,8 @@ def _row_taps(o, cnt, xx, wrow, first):
         _run8(o, cnt, xx, wrow, c, first)
         first = False
         c += 8
-    rest = Kw - c
-    if rest == 1:
-        _run1(o, cnt, xx, wrow, c, first)
-    elif rest == 2:
-        _run2(o, cnt, xx, wrow, c, first)
-    elif rest == 3:
-        _run3(o, cnt, xx, wrow, c, first)
-    elif rest == 4:
-        _run4(o, cnt, xx, wrow, c, first)
-    elif rest == 5:
-        _run5(o, cnt, xx, wrow, c, first)
-    elif rest == 6:
-        _run6(o, cnt, xx, wrow, c, first)
-    elif rest == 7:
-        _run7(o, cnt, xx, wrow, c, first)
+    if c < Kw:
+        _rest(o, cnt, xx, wrow, c, first)
 
 
 def _pack(x, xp, Mb, ow, bmode):
