@@ -181,8 +181,13 @@ def _window(x: np.ndarray, lo, size) -> np.ndarray:
 
 def block_convolve(x: np.ndarray, h: np.ndarray, starts, lengths, strides, *, workers: int) -> np.ndarray:
     """Requested outputs of the 'full' convolution of ``x`` with ``h`` by block transforms:
-    overlap-add along one axis, overlap-save over two."""
-    run = overlap_add_convolve if len(starts) == 1 else overlap_save_convolve
+    overlap-add along one axis, overlap-save over two; one transform of the whole signal
+    where a single block covers it (:func:`oa_block_size` found no cheaper blocks)."""
+    nd = len(starts)
+    nfft, _ = _block_geometry(x, h, nd, None)
+    if all(f >= n + m - 1 for f, n, m in zip(nfft, x.shape[-nd:], h.shape[-nd:])):
+        return fft_convolve(x, h, starts, lengths, strides, workers=workers)
+    run = overlap_add_convolve if nd == 1 else overlap_save_convolve
     return run(x, h, starts, lengths, strides, workers=workers)
 
 
