@@ -30,7 +30,7 @@ import math
 
 import numpy as np
 
-from sigconv._fft import THREADS_MIN_POINTS, fft_lengths, oa_block_size
+from sigconv._fft import THREADS_MIN_POINTS, fft_lengths, oa_block_size, one_block
 
 #: peak multiply-adds per second of one thread of the direct kernel, by computation dtype
 #: (measured with ``python -m benchmarks.calibrate``: K >= 64 reaches ~ this rate)
@@ -241,7 +241,7 @@ def oa_cost(plan, workers: int, n_signal=None) -> float:
     """1D overlap-add over blocks of the signal; 2D overlap-save over tiles of the output."""
     n_signal = plan.n if n_signal is None else n_signal
     nfft = tuple(oa_block_size(n, me) for n, me in zip(n_signal, plan.m_eff))
-    if all(f >= n + me - 1 for f, n, me in zip(nfft, n_signal, plan.m_eff)):
+    if one_block(nfft, n_signal, plan.m_eff):
         return fft_cost(plan, workers, n_signal)   # one block: the fft path runs instead
     covered = n_signal if plan.nd == 1 else plan.length
     blocks = math.prod(-(-n // (f - me + 1)) for n, f, me in zip(covered, nfft, plan.m_eff))

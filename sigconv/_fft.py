@@ -124,16 +124,19 @@ def oa_block_size(n: int, me: int) -> int:
     return whole if whole_cost <= best_cost else best
 
 
+def one_block(nfft, n, me) -> bool:
+    """Whether blocks of ``nfft`` points per axis hold the whole 'full' convolution of a signal
+    of ``n`` samples with a kernel ``me`` wide (one block: a plain transform)."""
+    return all(f >= nn + m - 1 for f, nn, m in zip(nfft, n, me))
+
+
 def _split_blocks(x: np.ndarray, blocks: tuple[int, ...]) -> np.ndarray:
     """Cut each of the last ``nd`` axes into ``ceil(n / B)`` blocks of ``B`` samples (zero
     padded at the end); returns shape ``batch + (nb_1, ..., nb_nd, B_1, ..., B_nd)``."""
     nd = len(blocks)
     n = x.shape[-nd:]
     counts = tuple(-(-nn // b) for nn, b in zip(n, blocks))
-    if any(c * b != nn for c, b, nn in zip(counts, blocks, n)):   # zero padded (np.pad costs ~50 µs)
-        padded = np.zeros(x.shape[:-nd] + tuple(c * b for c, b in zip(counts, blocks)), x.dtype)
-        padded[(Ellipsis,) + tuple(slice(0, nn) for nn in n)] = x
-        x = padded
+    x = _window(x, (0,) * nd, tuple(c * b for c, b in zip(counts, blocks)))
     lead = x.ndim - nd
     x = x.reshape(x.shape[:lead] + tuple(v for c, b in zip(counts, blocks) for v in (c, b)))
     order = list(range(lead)) + [lead + 2 * i for i in range(nd)] + [lead + 2 * i + 1 for i in range(nd)]
@@ -185,10 +188,10 @@ def block_convolve(x: np.ndarray, h: np.ndarray, starts, lengths, strides, *, wo
     where a single block covers it (:func:`oa_block_size` found no cheaper blocks)."""
     nd = len(starts)
     nfft, _ = _block_geometry(x, h, nd, None)
-    if all(f >= n + m - 1 for f, n, m in zip(nfft, x.shape[-nd:], h.shape[-nd:])):
+    if one_block(nfft, x.shape[-nd:], h.shape[-nd:]):
         return fft_convolve(x, h, starts, lengths, strides, workers=workers)
     run = overlap_add_convolve if nd == 1 else overlap_save_convolve
-    return run(x, h, starts, lengths, strides, workers=workers)
+    return run(x, h, starts, lengths, strides, workers=workers, nfft=nfft)
 
 
 def overlap_add_convolve(x: np.ndarray, h: np.ndarray, starts, lengths, strides, *, workers: int,
