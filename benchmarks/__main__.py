@@ -26,7 +26,9 @@ def main(argv=None) -> int:
     parser.add_argument("--quick", action="store_true", help="small grid (a few minutes)")
     parser.add_argument("--only", nargs="*", default=None, help="module names (e.g. bench_convolve)")
     args = parser.parse_args(argv)
-    from benchmarks._harness import have
+    from benchmarks._harness import have, keep_freed_memory
+
+    keep_freed_memory()
 
     missing = [p for p in PEERS if not have(p)]
     if missing:

@@ -5,10 +5,18 @@ sigconv and one peer on the same inputs in the same process: the JIT is warmed b
 outside the timing, each side is timed as the minimum over several repeats (in alternation
 where a module uses :func:`best_times`, so that a slow phase of the machine hits both sides),
 and the row reports ``ratio = peer_time / sigconv_time`` (> 1 means sigconv is faster).
+
+:func:`keep_freed_memory` (called by ``python -m benchmarks``) keeps freed memory in the
+process: on a VM that hands freed pages back to its host after a couple of seconds, the next
+call that touches fresh memory pays for the host's page faults (filling 32 MB took 131 ms
+after a 3 s sleep, 9 ms otherwise), so a side timed right after a slow peer would be timed
+cold and the other warm.
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import dataclasses
 import importlib.util
 import time
@@ -66,6 +74,18 @@ def best_times(fns: list[Callable[[], object]], *, repeat: int = 5, min_time: fl
         for i, fn in enumerate(fns):
             best[i] = min(best[i], best_time(fn, repeat=1, min_time=min_time, warmup=False))
     return best
+
+
+def keep_freed_memory() -> bool:
+    """Ask glibc's malloc to serve large blocks from its heap and never trim it, so memory a
+    call frees is reused warm by the next (every side alike); False where not glibc."""
+    name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(name)
+        m_trim_threshold, m_mmap_threshold = -1, -3
+        return bool(libc.mallopt(m_mmap_threshold, 1 << 30) and libc.mallopt(m_trim_threshold, 2**31 - 1))
+    except (OSError, AttributeError, TypeError):
+        return False
 
 
 def have(module: str) -> bool:

@@ -5,14 +5,17 @@ Each method's time is estimated in seconds on this model:
 * direct: ``outputs * taps / (rate * threads)`` with ``rate = RATE_DIRECT[dtype] * taps /
   (taps + HALF_RATE_TAPS)`` for the blocked loop, or, for real data with unit column stride
   and dilation, the lane layout's ``LANE_OVERHEAD + outputs * (taps / RATE_LANES[dtype] +
-  LANE_SECONDS_PER_OUTPUT[dtype])`` where that is less (long kernel rows) — taps are the
+  LANE_SECONDS_PER_OUTPUT[dtype])`` where that is less (long kernel rows; kernels of several
+  rows count passes of eight taps at ``RATE_LANES_2D`` plus ``LANE_SECONDS_PER_ROW``) — taps are the
   kernel's own taps, not the dilated width, and outputs are only the strided ones, so stride
   and dilation both make direct cheaper;
 * fft: ``C_FFT * S log2 S`` per transform (``S`` the transform size, halved for real data;
   in 1D ``C_FFT`` depends on ``S``, :data:`C_FFT_1D`: large transforms leave the caches),
   one per signal, one per kernel and one per output row of the batch, plus the products;
-* overlap-add: the same per block transform, times the number of blocks (1D: blocks of the
-  signal, overlap-add; 2D: tiles of the output, overlap-save), plus the copies around them.
+* overlap-add: in 1D the same per block transform, times the number of blocks of the signal,
+  plus the copies around them; in 2D (overlap-save over tiles of the output) a cost per tile
+  point fitted as a whole (:data:`TILE_SECONDS`), since the copies and products weigh more
+  than the transforms' ``log2 S``.
 
 Threads count for direct when there are enough tasks; scipy.fft uses its ``workers`` over the
 batch of transforms when it has ``THREADS_MIN_POINTS`` (1D: at ``FFT_THREAD_GAIN`` per extra
@@ -30,7 +33,7 @@ import math
 
 import numpy as np
 
-from sigconv._fft import THREADS_MIN_POINTS, fft_lengths, oa_block_size, one_block
+from sigconv._fft import THREADS_MIN_POINTS, block_shape, fft_lengths, one_block
 
 #: peak multiply-adds per second of one thread of the direct kernel, by computation dtype
 #: (measured with ``python -m benchmarks.calibrate``: K >= 64 reaches ~ this rate)
@@ -40,6 +43,12 @@ RATE_DIRECT = {"f4": 28e9, "f8": 15.5e9, "c8": 7e9, "c16": 3.8e9}
 #: into it and scattering the results back
 RATE_LANES = {"f4": 60e9, "f8": 30e9}
 LANE_SECONDS_PER_OUTPUT = {"f4": 1.9e-9, "f8": 2.0e-9}
+#: the lane layout with kernels of several rows: multiply-adds per second counted over passes
+#: of eight taps (a row of 31 taps is four passes), and seconds per output per kernel row
+#: (each row's passes read another packed input row from L2); fitted on 2048² images with
+#: 7² to 63² kernels, one thread
+RATE_LANES_2D = {"f4": 67e9, "f8": 38e9}
+LANE_SECONDS_PER_ROW = {"f4": 0.18e-9, "f8": 0.54e-9}
 #: fixed seconds of the lane layout per call (the packed copy's allocation, a second kernel
 #: launch): signals of 1e4 samples run faster in the blocked loop, 2e4 in the lane layout
 LANE_OVERHEAD = 2e-4
@@ -58,11 +67,17 @@ FFT_OCTAVES = tuple(range(12, 24))
 C_FFT_1D = {"f4": (0.95, 0.95, 0.92, 0.92, 0.92, 0.9, 0.9, 0.93, 1.2, 1.2, 1.45, 1.75),
             "f8": (1.0, 1.0, 1.0, 1.0, 1.1, 1.1, 1.2, 1.25, 1.8, 2.1, 2.65, 3.0)}
 #: speed-up per extra scipy.fft worker on a batch of 1D transforms (measured 1.0-1.5x on two
-#: threads for overlap-add, 1.65x for a batch of 64 signals: memory-bound beyond the caches)
+#: threads for overlap-add, 1.65x for a batch of 64 signals: memory-bound beyond the caches),
+#: and per extra thread of 2D overlap-save (1.4x on two)
 FFT_THREAD_GAIN = 0.4
 #: measured 2D transform time over the 1D model's estimate (scipy's multi-dimensional real
 #: transforms run their row passes vectorised across rows: 2048² images, 15² and 31² kernels)
 FFT_2D_FACTOR = 0.6
+#: 2D overlap-save: seconds per tile point, ``a * log2(P) + b`` for tiles of ``P`` points
+#: (real data; complex data twice): the transforms, the spectrum product, the crops and the
+#: copies, whose linear part dominates; fitted on 1024² and 2048² images with 3² to 63²
+#: kernels, one thread (two threads measured 1.4x faster: ``FFT_THREAD_GAIN``)
+TILE_SECONDS = {"f4": (0.12e-9, 9.1e-9), "f8": (0.25e-9, 14.2e-9)}
 #: seconds per element of a spectrum product / copy
 C_ELEM = 1.0e-9
 #: fixed seconds per call of a path (Python overhead, allocation; the transform paths make
@@ -161,7 +176,13 @@ def _lane_parts(plan) -> tuple[float, float]:
         return math.inf, math.inf
     code = _code(plan.dtype)
     outputs = plan.batch_size * math.prod(plan.n_out)
-    return outputs * math.prod(plan.m) / RATE_LANES[code], LANE_OVERHEAD + outputs * LANE_SECONDS_PER_OUTPUT[code]
+    rows = math.prod(plan.m[:-1])
+    if rows > 1:
+        passes = rows * -(-width // 8)
+        compute = outputs * (8 * passes / RATE_LANES_2D[code] + rows * LANE_SECONDS_PER_ROW[code])
+    else:
+        compute = outputs * width / RATE_LANES[code]
+    return compute, LANE_OVERHEAD + outputs * LANE_SECONDS_PER_OUTPUT[code]
 
 
 @_per_plan
@@ -240,20 +261,32 @@ def fft_cost(plan, workers: int, n_signal=None, start=None) -> float:
 def oa_cost(plan, workers: int, n_signal=None) -> float:
     """1D overlap-add over blocks of the signal; 2D overlap-save over tiles of the output."""
     n_signal = plan.n if n_signal is None else n_signal
-    nfft = tuple(oa_block_size(n, me) for n, me in zip(n_signal, plan.m_eff))
-    if one_block(nfft, n_signal, plan.m_eff):
+    nfft = block_shape(tuple(n_signal), tuple(plan.m_eff), tuple(plan.length))
+    if one_block(nfft, n_signal, plan.m_eff, plan.length):
         return fft_cost(plan, workers, n_signal)   # one block: the fft path runs instead
-    covered = n_signal if plan.nd == 1 else plan.length
-    blocks = math.prod(-(-n // (f - me + 1)) for n, f, me in zip(covered, nfft, plan.m_eff))
     size = math.prod(nfft)
     nx, nk, nb = _batch_counts(plan)
-    transforms = (_transform_cost(size, nx * blocks, plan.dtype, workers, plan.nd)
-                  + _transform_cost(size, nk, plan.dtype, 1, plan.nd)
-                  + _transform_cost(size, nb * blocks, plan.dtype, workers, plan.nd))
-    # overlap-add splits the signal and folds the blocks back (3 passes); overlap-save pads
-    # the signal and crops the tiles (2 passes)
-    passes = 3 if plan.nd == 1 else 2
-    return OVERHEAD["overlap-add"] + transforms + passes * C_ELEM * size * nb * blocks
+    kernels = _transform_cost(size, nk, plan.dtype, 1, plan.nd)
+    if plan.nd == 2:
+        return OVERHEAD["overlap-add"] + kernels + _tile_seconds(plan, nfft, workers)
+    blocks = -(-n_signal[0] // (nfft[0] - plan.m_eff[0] + 1))
+    transforms = (_transform_cost(size, nx * blocks, plan.dtype, workers)
+                  + _transform_cost(size, nb * blocks, plan.dtype, workers))
+    # overlap-add splits the signal and folds the blocks back (3 passes)
+    return OVERHEAD["overlap-add"] + kernels + transforms + 3 * C_ELEM * size * nb * blocks
+
+
+def _tile_seconds(plan, nfft, workers: int) -> float:
+    """Seconds of 2D overlap-save's tiles (:data:`TILE_SECONDS`), on threads when
+    :mod:`sigconv._fft` runs them so."""
+    size = math.prod(nfft)
+    tiles = math.prod(-(-n // (f - me + 1)) for n, f, me in zip(plan.length, nfft, plan.m_eff))
+    points = plan.batch_size * tiles * size
+    per_log, per_point = TILE_SECONDS["f8" if _code(plan.dtype) in ("f8", "c16") else "f4"]
+    seconds = points * (per_log * math.log2(size) + per_point) * (2 if plan.dtype.kind == "c" else 1)
+    if points >= THREADS_MIN_POINTS:
+        seconds /= 1 + FFT_THREAD_GAIN * (max(1, workers) - 1)
+    return seconds
 
 
 def choice(plan, workers: int) -> str:

@@ -8,11 +8,12 @@ and dilated): ``y[t] = sum_k x[t - k] h[k]``, ``t = start + i * stride``.
   wrap-around misses the requested indices (``max(F - start, start + L)``, where ``F`` is the
   full length), so 'valid' and 'same' need shorter transforms than 'full'.
 * :func:`block_convolve` (the "overlap-add" method): block transforms of ``nfft`` points per
-  axis, :func:`oa_block_size` picking ``nfft`` by cost.  1D signals take
+  axis, :func:`block_shape` picking ``nfft`` by cost.  1D signals take
   :func:`overlap_add_convolve` (the signal cut into blocks of ``B = nfft - Me + 1`` samples,
   block outputs added where they overlap); images take :func:`overlap_save_convolve` (output
   tiles cropped from the circular convolutions of overlapping input tiles), whose single
-  crop costs less than overlap-add's pass per axis (2048² images, 31² kernels: half the time).
+  crop costs less than overlap-add's pass per axis (2048² images, 31² kernels: half the time),
+  in chunks of tiles small enough for L2, on ``workers`` threads.
 
 Real inputs use real transforms; float32 stays float32; ``workers`` is passed to scipy.fft.
 """
@@ -20,7 +21,9 @@ Real inputs use real transforms; float32 stays float32; ``workers`` is passed to
 from __future__ import annotations
 
 import functools
+import itertools
 import math
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import scipy.fft as sfft
@@ -56,6 +59,9 @@ def _transforms(real: bool, nd: int, workers: int):
         return forward(a, nfft, axes=axes, workers=threads(a, nfft))
 
     def inv(a, nfft):
+        if real and nd > 1:   # scipy's irfftn of float64 ran 1.4-2x slower than its two passes
+            a = sfft.ifftn(a, axes=axes[:-1], workers=threads(a, nfft), overwrite_x=True)
+            return sfft.irfft(a, nfft[-1], axis=-1, workers=threads(a, nfft), overwrite_x=True)
         return inverse(a, nfft, axes=axes, workers=threads(a, nfft), overwrite_x=True)
 
     return fwd, inv
@@ -99,7 +105,7 @@ def fft_convolve(x: np.ndarray, h: np.ndarray, starts, lengths, strides, *, work
 
 #: bytes of spectrum per chunk of tiles in :func:`overlap_save_convolve` (a few MiB: the
 #: temporaries of a chunk stay in L2/L3 instead of streaming the whole image's through memory)
-CHUNK_BYTES = 4 << 20
+CHUNK_BYTES = 1 << 20
 
 
 @functools.lru_cache(maxsize=512)
@@ -124,10 +130,59 @@ def oa_block_size(n: int, me: int) -> int:
     return whole if whole_cost <= best_cost else best
 
 
-def one_block(nfft, n, me) -> bool:
-    """Whether blocks of ``nfft`` points per axis hold the whole 'full' convolution of a signal
-    of ``n`` samples with a kernel ``me`` wide (one block: a plain transform)."""
-    return all(f >= nn + m - 1 for f, nn, m in zip(nfft, n, me))
+#: overlap-save tiles: transforms of more points than this leave the caches and cost
+#: ``LARGE_TILE_FACTOR`` more per point (2048² images, 63² kernels: 1125² tiles ran 1.4x
+#: slower than 768²); the per-point work of the spectrum product, the crop and the copies,
+#: in units of a transform's per-point ``log2`` work (small tiles ran slower than their
+#: transform work alone says)
+LARGE_TILE_POINTS = 1 << 20
+LARGE_TILE_FACTOR = 1.4
+TILE_LINEAR_WORK = 16
+
+
+@functools.lru_cache(maxsize=512)
+def tile_shape(lengths: tuple[int, ...], me: tuple[int, ...]) -> tuple[int, ...]:
+    """Transform shape of the tiles of 2D overlap-save: per axis a fast length of at least
+    ``2 * Me - 1`` near a power of two or 1.5 times one (or one tile over the whole axis),
+    the pair of least work over the requested outputs, ``prod(count_i * nfft_i) *
+    (log2(prod nfft_i) + TILE_LINEAR_WORK)``, times ``LARGE_TILE_FACTOR`` for large tiles."""
+    options = []
+    for length, m in zip(lengths, me):
+        least = sfft.next_fast_len(2 * m - 1, real=True)
+        whole = sfft.next_fast_len(length + m - 1, real=True)
+        sizes = {min(least, whole), whole}
+        base = 2 ** max(1, int(math.log2(2 * m - 1)))
+        while base < whole:
+            sizes.update(n for n in (sfft.next_fast_len(max(least, s), real=True) for s in (base, 3 * base // 2))
+                         if n < whole)
+            base *= 2
+        options.append(sorted(sizes))
+
+    def work(shape):
+        points = math.prod(shape)
+        tiles = math.prod(-(-length // (f - m + 1)) * f for length, f, m in zip(lengths, shape, me))
+        large = LARGE_TILE_FACTOR if points > LARGE_TILE_POINTS else 1.0
+        return tiles * (math.log2(points) + TILE_LINEAR_WORK) * large
+
+    return min(itertools.product(*options), key=work)
+
+
+def block_shape(n: tuple[int, ...], me: tuple[int, ...], lengths: tuple[int, ...]) -> tuple[int, ...]:
+    """Block transform shape of the "overlap-add" method: :func:`oa_block_size` for 1D
+    overlap-add over the ``n`` samples of the signal, :func:`tile_shape` for 2D
+    overlap-save over the ``lengths`` of requested outputs."""
+    if len(n) == 1:
+        return (oa_block_size(n[0], me[0]),)
+    return tile_shape(tuple(lengths), tuple(me))
+
+
+def one_block(nfft, n, me, lengths) -> bool:
+    """Whether blocks of ``nfft`` points per axis are one block of the whole problem, so the
+    fft path runs instead: in 1D the whole 'full' convolution of ``n`` samples with a kernel
+    ``me`` wide, in 2D one overlap-save tile over the ``lengths`` of requested outputs."""
+    if len(nfft) == 1:
+        return nfft[0] >= n[0] + me[0] - 1
+    return all(f - m + 1 >= length for f, m, length in zip(nfft, me, lengths))
 
 
 def _split_blocks(x: np.ndarray, blocks: tuple[int, ...]) -> np.ndarray:
@@ -160,15 +215,6 @@ def _fold_axis(y: np.ndarray, block_axis: int, sample_axis: int, block: int) -> 
     return out
 
 
-def _block_geometry(x: np.ndarray, h: np.ndarray, nd: int, nfft) -> tuple[tuple[int, ...], tuple[int, ...]]:
-    """``(nfft, B)`` per convolved axis: the transform length (by cost unless given) and the
-    samples each block contributes, ``nfft - Me + 1``."""
-    me = h.shape[-nd:]
-    if nfft is None:
-        nfft = tuple(oa_block_size(nn, m) for nn, m in zip(x.shape[-nd:], me))
-    return nfft, tuple(f - m + 1 for f, m in zip(nfft, me))
-
-
 def _window(x: np.ndarray, lo, size) -> np.ndarray:
     """``x[..., lo_i : lo_i + size_i]`` over the last axes, zero outside ``x``: a view where
     the window lies inside ``x``, else a zero-padded copy."""
@@ -185,20 +231,21 @@ def _window(x: np.ndarray, lo, size) -> np.ndarray:
 def block_convolve(x: np.ndarray, h: np.ndarray, starts, lengths, strides, *, workers: int) -> np.ndarray:
     """Requested outputs of the 'full' convolution of ``x`` with ``h`` by block transforms:
     overlap-add along one axis, overlap-save over two; one transform of the whole signal
-    where a single block covers it (:func:`oa_block_size` found no cheaper blocks)."""
+    where a single block covers it (:func:`block_shape` found no cheaper blocks)."""
     nd = len(starts)
-    nfft, _ = _block_geometry(x, h, nd, None)
-    if one_block(nfft, x.shape[-nd:], h.shape[-nd:]):
+    nfft = block_shape(x.shape[-nd:], h.shape[-nd:], lengths)
+    if one_block(nfft, x.shape[-nd:], h.shape[-nd:], lengths):
         return fft_convolve(x, h, starts, lengths, strides, workers=workers)
     run = overlap_add_convolve if nd == 1 else overlap_save_convolve
     return run(x, h, starts, lengths, strides, workers=workers, nfft=nfft)
 
 
 def overlap_add_convolve(x: np.ndarray, h: np.ndarray, starts, lengths, strides, *, workers: int,
-                         nfft: tuple[int, ...] | None = None) -> np.ndarray:
-    """Requested outputs of the 'full' convolution of ``x`` with ``h`` by overlap-add."""
+                         nfft: tuple[int, ...]) -> np.ndarray:
+    """Requested outputs of the 'full' convolution of ``x`` with ``h`` by overlap-add over
+    blocks of ``B = nfft - Me + 1`` samples per axis."""
     nd = len(starts)
-    nfft, blocks = _block_geometry(x, h, nd, nfft)
+    blocks = tuple(f - m + 1 for f, m in zip(nfft, h.shape[-nd:]))
     fwd, inv = _transforms(x.dtype.kind != "c" and h.dtype.kind != "c", nd, workers)
     xb = _split_blocks(x, blocks)                         # batch_x + counts + blocks
     kernel = fwd(h, nfft)                                 # batch_k + freqs
@@ -212,38 +259,53 @@ def overlap_add_convolve(x: np.ndarray, h: np.ndarray, starts, lengths, strides,
 
 
 def overlap_save_convolve(x: np.ndarray, h: np.ndarray, starts, lengths, strides, *, workers: int,
-                          nfft: tuple[int, ...] | None = None) -> np.ndarray:
-    """Requested outputs of the 'full' convolution of ``x`` with ``h`` by overlap-save: output
-    tiles of ``S = nfft - Me + 1`` samples per axis, each the valid part of one ``nfft``-point
-    circular convolution of the input tile that reaches ``Me - 1`` samples further back.
-    Only the tiles over the requested range are transformed, and tiles are cropped instead of
-    added, so the results need no overlap-add pass.  The tiles go through the transforms a few
-    rows at a time (:data:`CHUNK_BYTES` of spectrum), so the temporaries stay in cache."""
-    nd = len(starts)
-    me = h.shape[-nd:]
-    nfft, tile = _block_geometry(x, h, nd, nfft)
+                          nfft: tuple[int, int]) -> np.ndarray:
+    """Requested outputs of the 2D 'full' convolution of ``x`` with ``h`` by overlap-save:
+    output tiles of ``S = nfft - Me + 1`` samples per axis, each the valid part of one
+    ``nfft``-point circular convolution of the input tile that reaches ``Me - 1`` samples
+    further back.  Only the tiles over the requested range are transformed, and tiles are
+    cropped instead of added, so the results need no overlap-add pass.
+
+    The tiles go through the transforms in chunks of a few tiles of one tile row
+    (:data:`CHUNK_BYTES` of spectrum, so a chunk's temporaries stay in L2); inner tiles are
+    views of ``x``, edge tiles zero-padded copies.  Large problems run the chunks on
+    ``workers`` threads (scipy.fft releases the GIL), each chunk's transforms on one."""
+    me = h.shape[-2:]
+    tile = tuple(f - m + 1 for f, m in zip(nfft, me))
     counts = tuple(-(-length // s) for length, s in zip(lengths, tile))
-    reach = tuple(st - (m - 1) for st, m in zip(starts, me))   # x index of tile (0, ..) sample 0
-    fwd, inv = _transforms(x.dtype.kind != "c" and h.dtype.kind != "c", nd, workers)
-    axes = tuple(range(-nd, 0))
-    kernel = fwd(h, nfft)                                 # batch_k + freqs
-    kernel = kernel.reshape(kernel.shape[:-nd] + (1,) * nd + kernel.shape[-nd:])
-    batch = np.broadcast_shapes(x.shape[:-nd], kernel.shape[:-2 * nd])
-    lead = len(batch)
-    # out[batch, c_1, S_1, c_2, S_2, ...]: tile-major per axis, so the final reshape is free
-    out = np.empty(batch + tuple(v for c, s in zip(counts, tile) for v in (c, s)), np.result_type(x, h))
-    order = list(range(lead)) + [lead + i + d for i in range(nd) for d in (0, nd)]
-    row_bytes = math.prod(batch) * math.prod(counts[1:]) * math.prod(kernel.shape[-nd:]) * kernel.itemsize
-    rows = max(1, CHUNK_BYTES // max(1, row_bytes))
-    for r0 in range(0, counts[0], rows):
-        r1 = min(counts[0], r0 + rows)
-        # the input tiles of output tile rows [r0, r1): a window of x (zero outside it)
-        lo = (reach[0] + r0 * tile[0],) + reach[1:]
-        size = tuple(c * s + m - 1 for c, s, m in zip((r1 - r0,) + counts[1:], tile, me))
-        tiles = np.lib.stride_tricks.sliding_window_view(_window(x, lo, size), nfft, axis=axes)
-        tiles = tiles[(Ellipsis,) + tuple(slice(None, None, s) for s in tile) + (slice(None),) * nd]
-        y = inv(_times(fwd(tiles, nfft), kernel), nfft)                     # batch + counts + nfft
-        y = y[(Ellipsis,) + tuple(slice(m - 1, None) for m in me)]           # batch + counts + tile
-        out[(Ellipsis, slice(r0, r1)) + (slice(None),) * (2 * nd - 1)] = y.transpose(order)
-    out = out.reshape(batch + tuple(c * s for c, s in zip(counts, tile)))
+    reach = tuple(st - (m - 1) for st, m in zip(starts, me))   # x index of tile (0, 0) sample 0
+    fwd, inv = _transforms(x.dtype.kind != "c" and h.dtype.kind != "c", 2, 1)
+    kernel = fwd(h, nfft)                                   # batch_k + freqs
+    kernel = kernel.reshape(kernel.shape[:-2] + (1,) + kernel.shape[-2:])
+    batch = np.broadcast_shapes(x.shape[:-2], kernel.shape[:-3])
+    # out[batch, c_0, S_0, c_1, S_1]: tile-major per axis, so the final reshape is free
+    out = np.empty(batch + (counts[0], tile[0], counts[1], tile[1]), np.result_type(x, h))
+    tile_bytes = math.prod(batch) * math.prod(kernel.shape[-2:]) * kernel.itemsize
+    per_chunk = max(1, CHUNK_BYTES // tile_bytes)
+    chunks = [(r, c, min(counts[1], c + per_chunk)) for r in range(counts[0])
+              for c in range(0, counts[1], per_chunk)]
+
+    def run(chunk):
+        r, c0, c1 = chunk
+        lo = (reach[0] + r * tile[0], reach[1] + c0 * tile[1])
+        window = _window(x, lo, (nfft[0], (c1 - c0 - 1) * tile[1] + nfft[1]))
+        tiles = np.lib.stride_tricks.sliding_window_view(window, nfft[1], axis=-1)[..., ::tile[1], :]
+        tiles = np.moveaxis(tiles, -2, -3)                              # batch_x + (c1 - c0,) + nfft
+        y = inv(_times(fwd(tiles, nfft), kernel), nfft)[..., me[0] - 1:, me[1] - 1:]
+        out[..., r, :, c0:c1, :] = np.moveaxis(y, -3, -2)
+
+    points = math.prod(batch) * math.prod(counts) * math.prod(nfft)
+    threads = min(workers, len(chunks)) if points >= THREADS_MIN_POINTS else 1
+    if threads > 1:
+        list(_pool(threads).map(run, chunks))
+    else:
+        for chunk in chunks:
+            run(chunk)
+    out = out.reshape(batch + (counts[0] * tile[0], counts[1] * tile[1]))
     return out[(Ellipsis,) + tuple(slice(0, length, st) for length, st in zip(lengths, strides))]
+
+
+@functools.lru_cache(maxsize=8)
+def _pool(threads: int) -> ThreadPoolExecutor:
+    """A pool of ``threads`` Python threads, kept for the process (starting one costs ~0.1 ms)."""
+    return ThreadPoolExecutor(threads, thread_name_prefix="sigconv-fft")

@@ -147,12 +147,17 @@ def test_2d_options_equal_definition(correlate, method, rng):
         assert_close(got, want, scale=max(1.0, float(np.abs(want).max())), n_terms=64)
 
 
+@pytest.mark.parametrize("workers", [1, 2])
 @pytest.mark.parametrize("chunk_bytes", [1, 1 << 30])
-def test_overlap_save_in_chunks_equals_definition(chunk_bytes, rng, monkeypatch):
-    """2D overlap-add (overlap-save over output tiles) transforms a few tile rows at a time:
-    one row per chunk (tiny budget) or all at once; tiles inside the signal are views, tiles
-    crossing its edge zero-padded copies; batches of images and banks of kernels broadcast."""
-    monkeypatch.setattr(sys.modules["sigconv._fft"], "CHUNK_BYTES", chunk_bytes)
+def test_overlap_save_in_chunks_equals_definition(chunk_bytes, workers, rng, monkeypatch):
+    """2D overlap-add (overlap-save over output tiles) on the smallest tiles the kernel allows,
+    transformed one tile per chunk (tiny budget) or all at once, the chunks on one thread or
+    on two; tiles inside the signal are views, tiles crossing its edge zero-padded copies;
+    batches of images and banks of kernels broadcast."""
+    fft = sys.modules["sigconv._fft"]
+    monkeypatch.setattr(fft, "CHUNK_BYTES", chunk_bytes)
+    monkeypatch.setattr(fft, "THREADS_MIN_POINTS", 0)
+    monkeypatch.setattr(fft, "block_shape", lambda n, me, lengths: tuple(2 * m for m in me))
     grid = itertools.product([(40, 33), (2, 3, 41, 29)], [(5, 4), (3, 1, 9, 2)], MODES, ("fill", "symm"),
                              [1, (2, 3)], [1, (2, 1)])
     for xs, ks, mode, boundary, stride, dilation in grid:
@@ -160,7 +165,7 @@ def test_overlap_save_in_chunks_equals_definition(chunk_bytes, rng, monkeypatch)
         if len(xs) == 4 and len(ks) == 4:
             continue
         got = sigconv.convolve2d(x, k, mode, method="overlap-add", boundary=boundary, stride=stride,
-                                 dilation=dilation)
+                                 dilation=dilation, workers=workers)
         batch = np.broadcast_shapes(x.shape[:-2], k.shape[:-2])
         assert got.shape[:-2] == batch
         xb, kb = np.broadcast_to(x, batch + x.shape[-2:]), np.broadcast_to(k, batch + k.shape[-2:])
