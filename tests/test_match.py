@@ -10,10 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import sigconv
 from sigconv.match import Matcher, find_peaks, load_signal, locate, match_template
 from tests.reference import find_peaks_naive, match_template_naive
 
-DATA = pathlib.Path(__file__).parent / "data"
+SPEECH = pathlib.Path(sigconv.__file__).parent / "data" / "speech.wav"   # the recording that ships
 SCORES = ("zncc", "ncc", "ccorr", "sqdiff", "zdist")
 DTYPES = (np.float32, np.float64)
 
@@ -423,7 +424,7 @@ def _plant(word, n, positions, snr_db, g):
 @pytest.mark.parametrize("snr_db", [10, 3, 0])
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_speech_word_found_in_noise(snr_db, dtype):
-    speech, rate = load_signal(DATA / "speech.wav")
+    speech, rate = load_signal(SPEECH)
     assert rate == 8000.0 and speech.ndim == 1
     word = speech[7200:9600]  # 0.3 s of speech
     positions = [1234, 15000, 31877]
@@ -436,7 +437,7 @@ def test_speech_word_found_in_noise(snr_db, dtype):
 
 
 def test_speech_word_found_among_other_speech():
-    speech, _ = load_signal(DATA / "speech.wav")
+    speech, _ = load_signal(SPEECH)
     word = speech[7200:9600].copy()
     g = np.random.default_rng(1)
     x = speech + g.standard_normal(speech.size) * word.std()  # 0 dB noise on the whole recording

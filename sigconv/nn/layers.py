@@ -598,7 +598,9 @@ class Dropout(Layer):
     p : float
         Drop probability in ``[0, 1]``.
     random_state : None, int or numpy.random.Generator, optional
-        Seed of the masks (an addition to PyTorch's signature, for reproducibility).
+        Seed of the masks (an addition to PyTorch's signature, for reproducibility).  An int
+        is saved with the model (``Sequential.save``), so a loaded model draws its masks
+        from the same seed; a Generator is not saved.
 
     Examples
     --------
@@ -612,10 +614,11 @@ class Dropout(Layer):
         super().__init__()
         self.p = check_float("p", p, minimum=0.0, maximum=1.0)
         self._rng = make_rng(random_state)
+        self._seed = int(random_state) if isinstance(random_state, (int, np.integer)) else None
         self._scale = None
 
     def get_config(self) -> dict:
-        return {"p": self.p}
+        return {"p": self.p, "random_state": self._seed}
 
     def forward(self, x: ArrayLike, training: bool = True) -> np.ndarray:
         training = check_bool("training", training)
