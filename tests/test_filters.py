@@ -92,6 +92,17 @@ def test_window_weights_kinds(kind, params, expected, m):
     assert abs(w.sum() - 1) < 1e-12
 
 
+def test_window_weights_are_fresh_arrays():
+    """Weights are cached between calls, but every call returns its own writeable array;
+    an unhashable parameter value still gets the error naming it."""
+    w = window_weights("gaussian", 7, std=2.0)
+    w[0] = 99.0
+    again = window_weights("gaussian", 7, std=2.0)
+    assert again.flags.writeable and again[0] != 99.0
+    with pytest.raises(TypeError, match="`std`"):
+        window_weights("gaussian", 7, std=np.array([2.0]))
+
+
 def test_window_weights_linear_newest_first():
     assert_close(window_weights("linear", 3), np.array([3.0, 2.0, 1.0]) / 6)
 
