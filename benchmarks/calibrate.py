@@ -2,7 +2,8 @@
 
 ``python -m benchmarks.calibrate`` times each method of the engine on a few shapes (one thread)
 and prints the constants that make the model's estimates match: the direct rate by dtype, the
-per-``S log2 S`` cost of 1D transforms by dtype and size, and the fixed overhead per call of each path.  The
+per-``S log2 S`` cost of 1D transforms by dtype and size, the 2D lane layout's rates, the
+cost per tile point of 2D overlap-save, and the fixed overhead per call of each path.  The
 values committed in ``_cost.py`` came from this script on the 2-core reference machine; the
 ``auto 1D`` rows of ``bench_convolve`` check the result (within 1.15× of the fastest method).
 """
@@ -72,6 +73,42 @@ def _fft_table(dtype) -> tuple[float, ...]:
     return tuple(table)
 
 
+def _image_seconds(dtype, size: int, k: int, method: str) -> float:
+    rng = np.random.default_rng(2)
+    img, h = rng.standard_normal((size, size)).astype(dtype), rng.standard_normal((k, k)).astype(dtype)
+    return best_time(lambda: sigconv.convolve2d(img, h, "same", boundary="symm", method=method, workers=1),
+                     repeat=3, min_time=0.1)
+
+
+def _lane_2d_constants(dtype) -> tuple[float, float]:
+    """(``RATE_LANES_2D``, ``LANE_SECONDS_PER_ROW``): least squares of the seconds per output of
+    2048² images with k² kernels over ``8 * passes / rate + k * per_row`` (plus the layout's
+    per-output cost)."""
+    code = _cost._code(np.dtype(dtype))
+    rows, seconds = [], []
+    for k in (7, 15, 31, 63):
+        per_output = _image_seconds(dtype, 2048, k, "direct") / 2048**2 - _cost.LANE_SECONDS_PER_OUTPUT[code]
+        rows.append((8 * k * -(-k // 8), k))
+        seconds.append(per_output)
+    inverse_rate, per_row = np.linalg.lstsq(np.array(rows, float), np.array(seconds), rcond=None)[0]
+    return 1 / inverse_rate, per_row
+
+
+def _tile_constants(dtype) -> tuple[float, float]:
+    """``TILE_SECONDS``: least squares of 2D overlap-save's seconds over tile points times
+    ``(log2 P, 1)`` (1024² and 2048² images, 3² to 63² kernels)."""
+    from sigconv._fft import tile_shape
+
+    rows, seconds = [], []
+    for size in (1024, 2048):
+        for k in (3, 7, 15, 31, 63):
+            shape = tile_shape((size, size), (k, k))
+            points = math.prod(-(-size // (f - k + 1)) * f for f in shape)
+            rows.append((points * math.log2(math.prod(shape)), points))
+            seconds.append(_image_seconds(dtype, size, k, "overlap-add"))
+    return tuple(np.linalg.lstsq(np.array(rows, float), np.array(seconds), rcond=None)[0])
+
+
 def _overheads() -> dict[str, float]:
     x, h = np.ones(16), np.ones(3)
     return {m: best_time(lambda m=m: sigconv.convolve(x, h, method=m, workers=1))
@@ -86,6 +123,10 @@ def main() -> None:
         print(f"RATE_LANES[{name!r}] ≈ {rate:.3g} multiply-adds/s, LANE_SECONDS_PER_OUTPUT ≈ {per_output:.2g} s")
         table = ", ".join(f"{c * 1e9:.2f}" for c in _fft_table(dtype))
         print(f"C_FFT_1D[{name!r}] ≈ ({table}) e-9 s per S log2 S")
+        rate, per_row = _lane_2d_constants(dtype)
+        print(f"RATE_LANES_2D[{name!r}] ≈ {rate:.3g} multiply-adds/s, LANE_SECONDS_PER_ROW ≈ {per_row:.2g} s")
+        a, b = _tile_constants(dtype)
+        print(f"TILE_SECONDS[{name!r}] ≈ ({a:.2g}, {b:.2g}) s per tile point (log2 P, 1)")
     for m, t in _overheads().items():
         print(f"OVERHEAD[{m!r}] ≈ {t:.2g} s")
 
