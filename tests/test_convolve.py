@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+import multiprocessing
+import os
 import sys
 
 import numpy as np
@@ -173,6 +175,32 @@ def test_overlap_save_in_chunks_equals_definition(chunk_bytes, workers, rng, mon
             want = conv_reference(xb[index], kb[index], mode, boundary=boundary, stride=stride, dilation=dilation,
                                   nd=2)
             assert_close(got[index], want, scale=max(1.0, float(np.abs(want).max())), n_terms=x.size)
+
+
+def _overlap_save_in_child(x, k, queue):
+    queue.put(sigconv.convolve2d(x, k, "same", method="overlap-add", workers=2))
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork is a POSIX start method")
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")   # what is tested
+def test_overlap_save_threads_in_a_forked_child(rng, monkeypatch):
+    """2D overlap-save's thread pool, once used in a process, must not hang a child forked
+    from it (the child's copy of the pool has no threads)."""
+    fft = sys.modules["sigconv._fft"]
+    monkeypatch.setattr(fft, "THREADS_MIN_POINTS", 0)
+    monkeypatch.setattr(fft, "block_shape", lambda n, me, lengths: (32, 32))
+    x, k = rng.standard_normal((200, 150)), rng.standard_normal((9, 7))
+    want = sigconv.convolve2d(x, k, "same", method="overlap-add", workers=2)   # the parent's pool runs
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    child = context.Process(target=_overlap_save_in_child, args=(x, k, queue))
+    child.start()
+    try:
+        got = queue.get(timeout=60)
+    finally:
+        child.kill()
+        child.join()
+    assert_close(got, want, scale=float(np.abs(want).max()), n_terms=k.size)
 
 
 @pytest.mark.parametrize("copy_pays", [False, True])
