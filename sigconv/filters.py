@@ -181,6 +181,7 @@ def window_weights(kind: str, window: int, **params) -> np.ndarray:
 
 
 def _normalised_window(kind: str, window: int, params: tuple) -> np.ndarray:
+    """The window's weights divided by their sum (``params``: sorted ``(name, value)`` pairs)."""
     w = _raw_window(kind, window, dict(params))
     total = w.sum()
     if not np.isfinite(w).all() or total == 0 or not np.isfinite(total):

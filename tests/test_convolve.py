@@ -492,6 +492,28 @@ def test_choose_method_is_consistent(rng):
     assert sigconv.choose_method(np.ones((64, 64)), np.ones((3, 3)), axes=(0, 1)) == "direct"
     # a large stride makes direct cheap: only the kept outputs are computed
     assert sigconv.choose_method(np.ones(100_000), np.ones(64), stride=64) == "direct"
+    # images: direct for small kernels, overlap-save tiles for large ones (measured 2048²: 31×31
+    # float64 direct 94-100 ms on two threads, tiles 65-70 ms)
+    image = np.ones((2048, 2048))
+    assert sigconv.choose_method(image, np.ones((7, 7)), "same", axes=(0, 1)) == "direct"
+    assert sigconv.choose_method(image, np.ones((31, 31)), "same", axes=(0, 1)) == "overlap-add"
+    assert sigconv.choose_method(image, np.ones((31, 31)), "same", axes=(0, 1), workers=1) == "overlap-add"
+
+
+@settings(max_examples=80, deadline=None)
+@given(lengths=st.tuples(st.integers(1, 5000), st.integers(1, 5000)),
+       me=st.tuples(st.integers(1, 300), st.integers(1, 300)))
+def test_tile_shape_is_fast_and_fits_the_kernel(lengths, me):
+    """Overlap-save tiles are fast transform lengths of at least ``2 * Me - 1`` per axis, or
+    one tile over the whole axis."""
+    from scipy.fft import next_fast_len
+
+    from sigconv._fft import tile_shape
+
+    for f, length, m in zip(tile_shape(lengths, me), lengths, me):
+        assert next_fast_len(f, real=True) == f
+        assert f >= min(2 * m - 1, length + m - 1) and f - m + 1 >= 1
+        assert f <= next_fast_len(length + m - 1, real=True)
 
 
 @settings(max_examples=60, deadline=None)
