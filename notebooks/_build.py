@@ -5,7 +5,7 @@ Usage (from the repository root, in the project's virtual environment)::
     python notebooks/_build.py            # every notebook
     python notebooks/_build.py 01 03      # the notebooks whose names start with these prefixes
 
-Each notebook is kept here in "percent" form: ``# %% [markdown]`` starts a Markdown cell and
+Each notebook is kept here (from 06 on, in ``notebooks/sources/NN_name.py``) in "percent" form: ``# %% [markdown]`` starts a Markdown cell and
 ``# %%`` a code cell.  The notebooks are executed with nbclient (kernel ``python3``, working
 directory ``notebooks/``) so that the stored outputs are exactly what a reader gets; the script
 prints the run time and the file size of each and reports any stderr output (warnings) so they
@@ -919,6 +919,9 @@ table
 """
 
 # ============================================================================================
+# Later notebooks keep their percent-form source in notebooks/sources/NN_name.py (one file each).
+for _source in sorted((HERE / "sources").glob("[0-9][0-9]_*.py")):
+    NOTEBOOKS[_source.stem] = _source.read_text(encoding="utf-8")
 
 
 def _cells(source: str) -> list:
