@@ -24,6 +24,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from sigconv import _cost
+from sigconv._dispatch import dask_aware
 from sigconv._fft import block_convolve, dilate, fft_convolve
 from sigconv._jit import resolve_workers, threads
 from sigconv._kernels import conv as _conv
@@ -352,6 +353,7 @@ _DOC_COMMON = """
 """
 
 
+@dask_aware("convolve")
 def convolve(x: ArrayLike, kernel: ArrayLike, mode: Mode = "full", *, method: Method = "auto", axis: int = -1,
              boundary: Boundary = "fill", fill_value: float = 0.0, stride: int = 1, dilation: int = 1,
              workers: int | None = None) -> np.ndarray:
@@ -380,6 +382,7 @@ def convolve(x: ArrayLike, kernel: ArrayLike, mode: Mode = "full", *, method: Me
                 fill_value=fill_value, stride=stride, dilation=dilation, workers=workers, flip=True)
 
 
+@dask_aware("correlate")
 def correlate(x: ArrayLike, kernel: ArrayLike, mode: Mode = "full", *, method: Method = "auto", axis: int = -1,
               boundary: Boundary = "fill", fill_value: float = 0.0, stride: int = 1, dilation: int = 1,
               workers: int | None = None) -> np.ndarray:
@@ -405,6 +408,7 @@ def correlate(x: ArrayLike, kernel: ArrayLike, mode: Mode = "full", *, method: M
                 fill_value=fill_value, stride=stride, dilation=dilation, workers=workers, flip=False)
 
 
+@dask_aware("convolve2d")
 def convolve2d(x: ArrayLike, kernel: ArrayLike, mode: Mode = "full", *, method: Method = "auto",
                axes: tuple[int, int] = (-2, -1), boundary: Boundary = "fill", fill_value: float = 0.0,
                stride: int | tuple[int, int] = 1, dilation: int | tuple[int, int] = 1,
@@ -433,6 +437,7 @@ def convolve2d(x: ArrayLike, kernel: ArrayLike, mode: Mode = "full", *, method: 
                 fill_value=fill_value, stride=stride, dilation=dilation, workers=workers, flip=True)
 
 
+@dask_aware("correlate2d")
 def correlate2d(x: ArrayLike, kernel: ArrayLike, mode: Mode = "full", *, method: Method = "auto",
                 axes: tuple[int, int] = (-2, -1), boundary: Boundary = "fill", fill_value: float = 0.0,
                 stride: int | tuple[int, int] = 1, dilation: int | tuple[int, int] = 1,

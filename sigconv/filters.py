@@ -31,6 +31,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from sigconv import _filter_checks as fc
+from sigconv._dispatch import dask_aware
 from sigconv._jit import resolve_workers, threads
 from sigconv._kernels import recursive as rk
 from sigconv._validate import as_array, check_axis, check_float, check_int, check_option, float_dtype
@@ -352,6 +353,7 @@ def _offset(align: str, m: int) -> int:
     return (m - 1) // 2 if align == "centered" else 0
 
 
+@dask_aware("moving_average")
 def moving_average(
     x: ArrayLike,
     window,
@@ -486,6 +488,7 @@ def _ewma_com(alpha, span, halflife, com) -> float:
     return 1 / alpha - 1
 
 
+@dask_aware("ewma")
 def ewma(
     x: ArrayLike,
     *,
@@ -582,6 +585,7 @@ def _zi_rows(zi, p: int, shape: tuple, axis: int, dtype) -> np.ndarray:
     return out
 
 
+@dask_aware("ar_filter")
 def ar_filter(e: ArrayLike, ar: ArrayLike, *, zi: ArrayLike | None = None, axis: int = -1) -> np.ndarray:
     """Autoregressive (all-pole) filter: ``y_t = e_t + sum_i phi_i y_{t-i}``.
 
@@ -641,6 +645,7 @@ def _ma_rows(rows: np.ndarray, theta: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(full[:, : rows.shape[1]])
 
 
+@dask_aware("arma_filter")
 def arma_filter(e: ArrayLike, ar: ArrayLike, ma: ArrayLike = (), *, axis: int = -1) -> np.ndarray:
     """ARMA filter: ``y_t = sum_i phi_i y_{t-i} + e_t + sum_j theta_j e_{t-j}``, zero start.
 

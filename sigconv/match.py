@@ -37,6 +37,7 @@ import numpy as np
 import scipy.fft as sfft
 from numpy.typing import ArrayLike
 
+from sigconv._dispatch import dask_aware
 from sigconv._jit import resolve_workers, threads
 from sigconv._kernels import sliding as _k
 from sigconv._validate import as_array, check_axes, check_int, check_option, float_dtype
@@ -460,6 +461,7 @@ def _prepared_template(t: np.ndarray, score: str, centre: np.ndarray):
 # ----------------------------------------------------------------------------- public API
 
 
+@dask_aware("match_template")
 def match_template(x: ArrayLike, template: ArrayLike, *, mode: Literal["valid", "same"] = "valid",
                    score: Score = "zncc", method: Literal["auto", "direct", "fft", "overlap-add"] = "auto",
                    axes: Sequence[int] | None = None, workers: int | None = None) -> np.ndarray:
@@ -663,6 +665,7 @@ def _peaks_of(scores, tshape, score, threshold, min_distance, max_matches) -> Pe
     return find_peaks(scores, threshold=threshold, min_distance=min_distance, max_peaks=max_matches)
 
 
+@dask_aware("locate")
 def locate(x: ArrayLike, template: ArrayLike, *, threshold: float | None = 0.8,
            min_distance: int | None = None,
            max_matches: int | None = None, score: Score = "zncc",
