@@ -1,0 +1,38 @@
+"""Template matching: normalised cross-correlation scores, peak finding and locating matches.
+
+``match_template`` slides a 1D, 2D or 3D template over the last ``template.ndim`` axes of a
+signal (or the ``axes`` given) and scores every placement; ``find_peaks`` is non-maximum
+suppression on 1D or 2D score maps; ``locate`` chains the two.  :class:`Matcher` holds one
+signal and matches several templates against it, reusing the signal's centred copy, its
+Fourier transform and its window statistics between templates.
+
+Modules: ``windows`` (centring and the DC-offset-proof window sums, also used by the
+streaming matcher), ``matcher`` (the engine, :class:`Matcher`, :func:`match_template`,
+:func:`locate`), ``peaks`` (:func:`find_peaks`, :class:`Peaks`), ``io`` (:func:`load_signal`).
+
+How a score is computed (a pipeline of small helpers):
+
+1. ``windows._prepare``: the signal is moved to ``(batch, *matched)`` layout, centred by the mean of
+   its finite samples per batch item (so a DC offset does not enter any sum), its non-finite
+   samples are set to 0 and remembered; ``_pad_prepared`` then zero-pads it for
+   ``mode='same'`` (as skimage's ``pad_input=True``; padding after centring keeps the centre
+   the mean of the data).
+2. ``_correlation``: the sliding dot product of the centred signal with the prepared template,
+   through the convolution engine (``method`` by cost) or, for 2D templates of 100 taps or
+   more and for 3D, the signal's cached spectrum.
+3. Scores: for a finite signal and a 1D/2D template, ``_fused_scores`` runs one O(N) kernel
+   (``sigconv._kernels.sliding.scores_2d``) that slides float64 column and row sums of the
+   centred samples and their squares (re-anchored by a direct sum every strip/chunk, so
+   rounding does not accumulate along the signal) and writes each score from them and from 2.
+   Otherwise ``_window_sums`` (cached per template shape) and ``_combine`` do the same in two
+   steps, with a third window sum counting non-finite samples: windows that cover one score
+   NaN (zdist: inf).
+"""
+
+from sigconv.match._common import METHODS, MINIMISED, MODES, SCORES, Score
+from sigconv.match.io import IMAGE_SUFFIXES, SIGNAL_SUFFIXES, load_signal
+from sigconv.match.matcher import Matcher, locate, match_template
+from sigconv.match.peaks import Peaks, find_peaks
+
+__all__ = ["IMAGE_SUFFIXES", "METHODS", "MINIMISED", "MODES", "SCORES", "SIGNAL_SUFFIXES", "Matcher", "Peaks",
+           "Score", "find_peaks", "load_signal", "locate", "match_template"]

@@ -1,0 +1,153 @@
+"""Peaks of score maps: non-maximum suppression (:func:`find_peaks`)."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import numbers
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from sigconv._kernels import sliding as _k
+from sigconv._validate import check_int, float_dtype
+from sigconv.match._common import MINIMISED, _real_array
+
+
+@dataclasses.dataclass(frozen=True, repr=False, eq=False)
+class Peaks:
+    """Peaks found in a score map, best first.
+
+    Attributes
+    ----------
+    positions : ndarray of int64, shape (k, ndim)
+        Index of each peak in the score map (for ``match_template(mode='valid')`` scores: the
+        first sample of the matching window).
+    scores : ndarray, shape (k,)
+        The score at each peak, in the score map's dtype, sorted best first.
+    """
+
+    positions: np.ndarray
+    scores: np.ndarray
+
+    def __len__(self) -> int:
+        return int(self.scores.shape[0])
+
+    def __repr__(self) -> str:
+        pairs = zip(self.positions[:6], self.scores[:6], strict=True)
+        items = [f"{tuple(int(v) for v in p)}: {s:.4g}" for p, s in pairs]
+        more = ", ..." if len(self) > 6 else ""
+        return f"Peaks({len(self)} peak{'s' if len(self) != 1 else ''}: {{{', '.join(items)}{more}}})"
+
+
+def _check_threshold(threshold):
+    if threshold is None:
+        return None
+    real = isinstance(threshold, (numbers.Real, np.floating, np.integer))
+    if isinstance(threshold, (bool, np.bool_)) or not real:
+        raise TypeError(f"`threshold` must be a real number or None; got {threshold!r}")
+    value = float(threshold)
+    if math.isnan(value):
+        raise ValueError("`threshold` must not be NaN")
+    return value
+
+
+def _border(exclude_border, min_distance: int, ndim: int) -> tuple[int, ...]:
+    if isinstance(exclude_border, (bool, np.bool_)):
+        return (min_distance if exclude_border else 0,) * ndim
+    if isinstance(exclude_border, (numbers.Integral, np.integer)):
+        return (check_int("exclude_border", exclude_border, minimum=0),) * ndim
+    raise TypeError(f"`exclude_border` must be a bool or a non-negative int; got {exclude_border!r}")
+
+
+def find_peaks(scores: ArrayLike, *, threshold: float | None = None, min_distance: int = 1,
+               max_peaks: int | None = None, exclude_border: bool | int = False) -> Peaks:
+    """Local maxima of a 1D or 2D score map by non-maximum suppression.
+
+    A peak is a sample that is the largest within ``min_distance`` (Chebyshev distance) and
+    strictly greater than ``threshold``.  Candidates (samples equal to the maximum of their
+    ``(2 * min_distance + 1)``-wide neighbourhood, clipped at the edges) are taken best first —
+    ties in C order of their position — and each one closer than ``min_distance`` to a peak
+    already taken is dropped.  On 2D scores this returns the same set as
+    ``skimage.feature.peak_local_max(scores, min_distance, threshold_abs=threshold,
+    exclude_border=exclude_border)``, including its rule that a map which is everywhere its own
+    local maximum (constant) has no peak.  NaN is never a peak.
+
+    Parameters
+    ----------
+    scores : array_like
+        1D or 2D real scores.
+    threshold : float, optional
+        Peaks must be strictly greater (None: no threshold).
+    min_distance : int
+        Minimum Chebyshev distance between peaks, >= 1.
+    max_peaks : int, optional
+        Keep at most this many (the best).
+    exclude_border : bool or int
+        True drops candidates within ``min_distance`` of the edge, an int within that many
+        samples, False (default) none.
+
+    Returns
+    -------
+    Peaks
+        ``.positions`` ``(k, scores.ndim)`` int64 and ``.scores`` ``(k,)``, best first.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sigconv.match import find_peaks
+    >>> p = find_peaks(np.array([0.1, 0.9, 0.2, 0.3, 0.8, 0.1]), threshold=0.5)
+    >>> p.positions.ravel().tolist(), p.scores.tolist()
+    ([1, 4], [0.9, 0.8])
+    """
+    s = _real_array("scores", scores)
+    if s.ndim not in (1, 2):
+        raise ValueError(f"`scores` must be 1D or 2D; got shape {s.shape}")
+    threshold = _check_threshold(threshold)
+    d = check_int("min_distance", min_distance, minimum=1)
+    if max_peaks is not None:
+        max_peaks = check_int("max_peaks", max_peaks, minimum=1)
+    border = _border(exclude_border, d, s.ndim)
+    s = s.astype(float_dtype(s), copy=False)
+    s2 = s.reshape(1, -1) if s.ndim == 1 else s
+    work = np.where(np.isnan(s2), -np.inf, s2).astype(np.float64)
+    rowmax = np.empty_like(work)
+    _k.sliding_max_rows_serial(work, d, rowmax)
+    full = np.empty_like(work)
+    if s.ndim == 2:
+        _k.sliding_max_cols_serial(rowmax, d, full)
+    else:
+        full = rowmax
+    cand = work == full
+    if cand.all():  # a map that is everywhere its own local maximum has no peak (skimage's rule)
+        cand[:] = False
+    cand &= work > (-np.inf if threshold is None else threshold)
+    for ax, bw in zip(range(-s.ndim, 0), border, strict=True):
+        if bw:
+            sl = [slice(None)] * 2
+            sl[ax] = slice(0, bw)
+            cand[tuple(sl)] = False
+            sl[ax] = slice(-bw, None)
+            cand[tuple(sl)] = False
+    rows, cols = np.nonzero(cand)
+    values = work[rows, cols]
+    order = np.argsort(-values, kind="stable")
+    rows = rows[order].astype(np.int64)
+    cols = cols[order].astype(np.int64)
+    keep = np.empty(rows.shape[0], dtype=np.bool_)
+    limit = 0 if max_peaks is None else max_peaks
+    _k.greedy_suppress(rows, cols, d, limit, work.shape[0], work.shape[1], keep)
+    rows, cols = rows[keep], cols[keep]
+    positions = cols[:, None] if s.ndim == 1 else np.stack([rows, cols], axis=1)
+    return Peaks(np.ascontiguousarray(positions, dtype=np.int64), s2[rows, cols].copy())
+
+
+def _peaks_of(scores, tshape, score, threshold, min_distance, max_matches) -> Peaks:
+    threshold = _check_threshold(threshold)
+    if min_distance is None:
+        min_distance = int(min(tshape))
+    if score in MINIMISED:
+        p = find_peaks(-scores, threshold=None if threshold is None else -threshold,
+                       min_distance=min_distance, max_peaks=max_matches)
+        return Peaks(p.positions, -p.scores)
+    return find_peaks(scores, threshold=threshold, min_distance=min_distance, max_peaks=max_matches)

@@ -1,0 +1,124 @@
+"""Window statistics of a prepared (centred, finite) signal: the DC-offset-proof sums.
+
+``_prepare`` centres the signal by the mean of its finite samples per batch item and zeroes its
+non-finite samples; ``_pad_prepared`` pads it for ``mode='same'``; ``_window_sums`` slides
+anchored float64 sums of a signal (and of its square) over every window of a template's shape.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from sigconv._jit import threads
+from sigconv._kernels import sliding as _k
+from sigconv.match._common import _kernel
+
+
+@dataclasses.dataclass
+class _Prepared:
+    xc: np.ndarray           # (B, *S) centred, finite, in the computation dtype
+    centre: np.ndarray       # (B,) in the computation dtype
+    bad: np.ndarray | None   # (B, *S) float64 1.0 where x was not finite, or None
+    _absmax: float | None = None
+
+    @property
+    def absmax(self) -> float:
+        """Largest ``|xc|`` (computed on first use: only 'ncc' needs it)."""
+        if self._absmax is None:
+            self._absmax = float(np.max(np.abs(self.xc))) if self.xc.size else 0.0
+        return self._absmax
+
+
+def _block(m: int) -> int:
+    """Outputs per anchored run of the window sums (see ``sigconv._kernels.sliding``)."""
+    return max(4 * m, 1024)
+
+
+def _finite_means(flat: np.ndarray, workers: int) -> np.ndarray:
+    """Mean of the finite samples of each row of ``flat`` (B, S), float64."""
+    with np.errstate(invalid="ignore", over="ignore"):  # inf - inf: handled below
+        centre = flat.mean(axis=1, dtype=np.float64)  # numpy's pairwise sum: fast, accurate
+    rows = np.flatnonzero(~np.isfinite(centre))
+    if rows.size:  # rows holding NaN or inf: average their finite samples only
+        fixed = np.zeros(rows.size)
+        with threads(workers):
+            _kernel((_k.finite_mean_serial, _k.finite_mean_parallel), workers)(
+                np.ascontiguousarray(flat[rows]), fixed)
+        centre[rows] = fixed
+    return centre
+
+
+def _prepare(xm: np.ndarray, centred: bool, workers: int) -> _Prepared:
+    """Centre ``xm`` (batch first, matched axes last) and zero its non-finite samples."""
+    b = xm.shape[0]
+    flat = np.ascontiguousarray(xm.reshape(b, -1))
+    centre = _finite_means(flat, workers) if centred else np.zeros(b)
+    centre = centre.astype(xm.dtype)
+    out = np.empty_like(flat)
+    with threads(workers):
+        n_bad = _kernel((_k.centre_serial, _k.centre_parallel), workers)(flat, centre, out)
+    bad = None
+    if n_bad:
+        bad = (~np.isfinite(xm)).astype(np.float64)
+    return _Prepared(out.reshape(xm.shape), centre, bad)
+
+
+def _pad_prepared(prep: _Prepared, pads) -> _Prepared:
+    """Zero-pad (in the signal's own coordinates) a prepared signal for mode='same'.
+
+    Padding after centring keeps the centre the mean of the data itself, so a DC offset still
+    cancels in every window that lies in the data; the padding holds ``-centre``.
+    """
+    xc = prep.xc
+    shape = (xc.shape[0],) + tuple(n + lo + hi for n, (lo, hi) in zip(xc.shape[1:], pads, strict=True))
+    out = np.empty(shape, dtype=xc.dtype)
+    out[...] = (-prep.centre).reshape((-1,) + (1,) * (xc.ndim - 1))
+    inner = (slice(None),) + tuple(slice(lo, lo + n) for n, (lo, _) in zip(xc.shape[1:], pads, strict=True))
+    out[inner] = xc
+    bad = None if prep.bad is None else np.pad(prep.bad, ((0, 0),) + tuple(pads))
+    return _Prepared(out, prep.centre, bad)
+
+
+def _window_sums(a: np.ndarray, tshape: tuple[int, ...], workers: int, squares: bool = True):
+    """Sums of ``a`` (and ``a**2``) over every window of shape ``tshape`` on the last axes.
+
+    ``a`` is ``(B, *S)``; returns float64 ``(B, *S_out)`` arrays (``s2`` is None when
+    ``squares`` is False).  The last axis is summed first (reading ``a`` in its own dtype),
+    then each earlier matched axis, each pass an O(N) anchored running sum; both sums travel
+    together through the later passes (one kernel call per axis).
+    """
+    nd = len(tshape)
+    shape = list(a.shape)
+    rows = int(np.prod(shape[:-1]))
+    m = tshape[-1]
+    n_out = shape[-1] - m + 1
+    both = np.empty((2, rows, n_out))
+    first = _kernel((_k.first_pass_serial, _k.first_pass_parallel), workers)
+    middle = _kernel((_k.middle_pass_serial, _k.middle_pass_parallel), workers)
+    with threads(workers):
+        first(np.ascontiguousarray(a).reshape(rows, shape[-1]), m, _block(m), both[0], both[1])
+        shape[-1] = n_out
+        sums = both if squares else both[:1]
+        k = sums.shape[0]
+        for axis in range(a.ndim - 2, a.ndim - 1 - nd, -1):
+            mk = tshape[axis - (a.ndim - nd)]
+            outer = k * int(np.prod(shape[:axis]))
+            inner = int(np.prod(shape[axis + 1:]))
+            new_len = shape[axis] - mk + 1
+            out = np.empty((outer, new_len, inner))
+            middle(sums.reshape(outer, shape[axis], inner), mk, _block(mk), 256, out)
+            sums = out
+            shape[axis] = new_len
+    sums = sums.reshape((k,) + tuple(shape))
+    return sums[0], (sums[1] if squares else None)
+
+
+def _tolerance(tshape: tuple[int, ...]) -> float:
+    """Relative size of the rounding error of a window's centred sum of squares.
+
+    Each pass of the window sums contributes about ``(m + block) * eps64``; windows whose
+    variance times ``m`` falls below ``tol * sum of squares`` are treated as constant.
+    """
+    return 16.0 * np.finfo(np.float64).eps * sum(m + _block(m) for m in tshape)
