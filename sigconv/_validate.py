@@ -137,3 +137,16 @@ def check_int_tuple(name: str, value, count: int, *, minimum: int = 1) -> tuple[
     if len(items) != count:
         raise ValueError(f"`{name}` must be an integer or a tuple of {count} integers; got {value!r}")
     return tuple(check_int(name, v, minimum=minimum) for v in items)
+
+
+def check_random_state(name: str, value) -> np.random.Generator:
+    """``np.random.default_rng(value)`` (None, a non-negative int, a Generator, a BitGenerator or
+    a SeedSequence) with a ``TypeError``/``ValueError`` naming ``name`` for anything else."""
+    if isinstance(value, (bool, np.bool_)) or not (
+            value is None or isinstance(value, (numbers.Integral, np.random.Generator,
+                                                np.random.BitGenerator, np.random.SeedSequence))):
+        raise TypeError(f"`{name}` must be None, an int or a numpy Generator; "
+                        f"got {value!r} ({type(value).__name__})")
+    if isinstance(value, numbers.Integral) and value < 0:
+        raise ValueError(f"`{name}` must be None, a non-negative int or a numpy Generator; got {value}")
+    return np.random.default_rng(value)
