@@ -15,7 +15,7 @@ from numpy.typing import ArrayLike
 from sigconv import _filter_checks as fc
 from sigconv._dispatch import dask_aware
 from sigconv._kernels import recursive as rk
-from sigconv._validate import as_array, check_float, check_int
+from sigconv._validate import as_array, check_float, check_int, check_random_state
 from sigconv.convolve import convolve
 from sigconv.filters._rows import _run_rows
 
@@ -344,7 +344,7 @@ def arma_generate(
         if isinstance(random_state, np.random.RandomState):
             eta = random_state.standard_normal(n + burnin)
         else:
-            eta = np.random.default_rng(random_state).standard_normal(n + burnin)
+            eta = check_random_state("random_state", random_state).standard_normal(n + burnin)
         eta *= sigma
     else:
         if sigma != 1.0:

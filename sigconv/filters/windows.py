@@ -45,11 +45,12 @@ def _scipy_window(kind: str, window: int, params: dict) -> np.ndarray:
         spec = (kind, *params.values()) if params else kind
         return np.asarray(scipy.signal.get_window(spec, window, fftbins=False), dtype=np.float64)
     except TypeError as e:
-        raise TypeError(f"window kind {kind!r} does not take the parameters {sorted(params)}: {e}") from e
+        raise TypeError(f"window kind {kind!r} does not take the parameters "
+                        + ", ".join(f"`{name}`" for name in sorted(params)) + f": {e}") from e
     except ValueError as e:
-        if func is None and "Unknown window type" in str(e):
+        if func is None and ("Unknown window type" in str(e) or "Invalid window name" in str(e)):
             raise ValueError(
-                f"`weights` (window kind) must be one of {WINDOW_KINDS} or a window name "
+                f"`kind` (moving_average's `weights`) must be one of {WINDOW_KINDS} or a window name "
                 f"scipy.signal.get_window knows (e.g. 'hann', 'blackman', 'kaiser'); got {kind!r}"
             ) from e
         raise ValueError(f"window kind {kind!r} with window={window} and {params}: {e}") from e
@@ -67,7 +68,7 @@ def _raw_window(kind: str, window: int, params: dict) -> np.ndarray:
         w = scipy.signal.windows.triang(window)
     elif kind == "gaussian":
         if "std" not in params:
-            raise ValueError("window kind 'gaussian' needs `std=` (the standard deviation in samples)")
+            raise ValueError("window kind 'gaussian' needs `std` (the standard deviation in samples)")
         std = check_float("std", params.pop("std"), minimum=0.0, open_min=True)
         w = scipy.signal.windows.gaussian(window, std)
     elif kind == "ewma":
@@ -76,7 +77,8 @@ def _raw_window(kind: str, window: int, params: dict) -> np.ndarray:
     else:
         return _scipy_window(kind, window, params)
     if params:
-        raise TypeError(f"window kind {kind!r} takes no parameters {sorted(params)}")
+        raise TypeError(f"window kind {kind!r} takes no parameters; got "
+                        + ", ".join(f"`{name}`" for name in sorted(params)))
     return w
 
 

@@ -177,12 +177,11 @@ class Matcher:
         dtype = float_dtype(self._x, t)
         tshape = t.shape
         sizes = tuple(self._x.shape[a] for a in axes)
+        for a, n, m in zip(axes, sizes, tshape, strict=True):
+            if m > n:  # refused in both modes, as skimage's match_template (pad_input or not)
+                raise ValueError(f"`template` is larger than `x` along axis {a} ({m} > {n}); "
+                                 "use a template no larger than the signal")
         if self.mode == "valid":
-            for a, n, m in zip(axes, sizes, tshape, strict=True):
-                if m > n:
-                    raise ValueError(
-                        f"`template` is larger than `x` along axis {a} ({m} > {n}) with mode='valid'; "
-                        "use mode='same' or a smaller template")
             pads = tuple((0, 0) for _ in tshape)
         else:
             pads = tuple((m // 2, (m - 1) // 2) for m in tshape)
@@ -318,8 +317,8 @@ def match_template(x: ArrayLike, template: ArrayLike, *, mode: Literal["valid", 
     Raises
     ------
     ValueError
-        Empty input, a template of more than 3 dimensions or larger than ``x`` in 'valid'
-        mode, a non-finite template, a constant template for 'zncc'/'zdist', an all-zero
+        Empty input, a template of more than 3 dimensions or larger than ``x`` (in either
+        mode, as skimage), a non-finite template, a constant template for 'zncc'/'zdist', an all-zero
         template for 'ncc', bad options.
     TypeError
         Non-numeric or complex input.
