@@ -27,6 +27,7 @@ from sigconv.filters import (
     ewma,
     fit_ar,
     moving_average,
+    sos_filter,
     window_weights,
     xcorr,
 )
@@ -57,6 +58,7 @@ __all__ = [
     "locate",
     "match_template",
     "moving_average",
+    "sos_filter",
     "window_weights",
     "xcorr",
 ]

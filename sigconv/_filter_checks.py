@@ -69,3 +69,21 @@ def default_max_lag(name: str, max_lag, n: int) -> int:
     if lag >= n:
         raise ValueError(f"`{name}` must be < the number of samples ({n}); got {lag}")
     return lag
+
+
+def real_array(name: str, value) -> np.ndarray:
+    """A non-empty real numeric array (``TypeError`` for complex or non-numeric data)."""
+    return as_array(name, value, allow_complex=False)
+
+
+def coefficients_2d(name: str, value) -> np.ndarray:
+    """A finite float64 2D array of coefficients (1D is taken as one row), e.g. ``sos``."""
+    arr = as_array(name, value, allow_complex=False)
+    if arr.ndim == 1:
+        arr = arr.reshape(1, -1)
+    if arr.ndim != 2:
+        raise ValueError(f"`{name}` must be a 2D array; got shape {arr.shape}")
+    arr = arr.astype(np.float64)
+    if not np.isfinite(arr).all():
+        raise ValueError(f"`{name}` must be finite; got non-finite values in an array of shape {arr.shape}")
+    return arr

@@ -380,3 +380,22 @@ def minirocket_dilations_published(input_length, num_features, max_dilations_per
         remainder -= 1
         i = (i + 1) % len(counts)
     return dilations, counts
+
+
+# ---- filters pack (issue 17) -------------------------------------------------------------------
+
+
+def sos_loop(sos, x):
+    """Cascade of biquads by their difference equation (direct form I, zero start), 1D ``x``."""
+    v = np.asarray(x, dtype=np.float64).copy()
+    for b0, b1, b2, _a0, a1, a2 in np.asarray(sos, dtype=np.float64):
+        y = np.zeros_like(v)
+        for t in range(v.size):
+            acc = b0 * v[t]
+            if t >= 1:
+                acc += b1 * v[t - 1] - a1 * y[t - 1]
+            if t >= 2:
+                acc += b2 * v[t - 2] - a2 * y[t - 2]
+            y[t] = acc
+        v = y
+    return v

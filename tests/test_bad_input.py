@@ -302,3 +302,240 @@ MATCH_ROWS = _match_rows()
 @pytest.mark.parametrize("row", MATCH_ROWS, ids=lambda r: r.id)
 def test_match_bad_input(row):
     check(row)
+
+
+# --- feature transformers (API.md §5; the package is imported when a row runs) --------------
+
+def _est(cls: str, method: str = "fit", **params):
+    """A callable ``f(X)`` that builds ``sigconv.features.<cls>(**params)`` and calls ``method``."""
+    def call(X, *rest):
+        import sigconv.features as features
+
+        est = getattr(features, cls)(**params)
+        if method == "transform":  # fitted on good data first
+            est.fit(np.random.default_rng(0).standard_normal((4, 24)))
+        return getattr(est, method)(X, *rest)
+    call.__name__ = f"{cls}.{method}"
+    return call
+
+
+def _feature_rows() -> list[Bad]:
+    good = np.random.default_rng(1).standard_normal((4, 24))
+    bad_x = {
+        "strings": (np.array([["1.0", "x"], ["2.0", "y"]]), ValueError),
+        "complex": (good + 1j, ValueError),
+        "1d": (good[0], ValueError),
+        "nan": (np.where(np.eye(4, 24) > 0, np.nan, good), ValueError),
+        "inf": (np.where(np.eye(4, 24) > 0, np.inf, good), ValueError),
+        "ragged": ([[1.0, 2.0, 3.0], [1.0]], ValueError),
+        "4d": (good.reshape(1, 1, 4, 24), ValueError),
+    }
+    rows = []
+    for cls, params in (("KernelFeatures", {}), ("MiniRocket", {"n_features": 84, "random_state": 0})):
+        for method in ("fit", "transform"):
+            for what, (X, exc) in bad_x.items():
+                rows.append(Bad(f"{cls}.{method} X {what}", _est(cls, method, **params), (X,), {}, exc, "X"))
+        rows.append(Bad(f"{cls}.transform X other length", _est(cls, "transform", **params),
+                        (good[:, :10],), {}, ValueError, "X"))
+    rows += [
+        Bad("KernelFeatures kernels bogus", _est("KernelFeatures", kernels="bogus"), (good,), {},
+            ValueError, "kernels"),
+        Bad("KernelFeatures kernels empty", _est("KernelFeatures", kernels={}), (good,), {}, ValueError,
+            "kernels"),
+        Bad("KernelFeatures kernels nan", _est("KernelFeatures", kernels={"k": np.array([1.0, np.nan])}),
+            (good,), {}, ValueError, "kernels['k']"),
+        Bad("KernelFeatures stats unknown", _est("KernelFeatures", stats=("mean", "median2")), (good,), {},
+            ValueError, "stats"),
+        Bad("KernelFeatures stats empty", _est("KernelFeatures", stats=()), (good,), {}, ValueError, "stats"),
+        Bad("KernelFeatures dilations zero", _est("KernelFeatures", dilations=(0,)), (good,), {}, ValueError,
+            "dilations"),
+        Bad("KernelFeatures dilations float", _est("KernelFeatures", dilations=(1.5,)), (good,), {}, TypeError,
+            "dilations"),
+        Bad("MiniRocket n_features zero", _est("MiniRocket", n_features=0), (good,), {}, ValueError,
+            "n_features"),
+        Bad("MiniRocket n_features string", _est("MiniRocket", n_features="many"), (good,), {}, TypeError,
+            "n_features"),
+        Bad("MiniRocket max_dilations_per_kernel zero", _est("MiniRocket", max_dilations_per_kernel=0),
+            (good,), {}, ValueError, "max_dilations_per_kernel"),
+        Bad("MiniRocket random_state string", _est("MiniRocket", random_state="seed"), (good,), {}, TypeError,
+            "random_state"),
+        Bad("MiniRocket n_jobs zero", _est("MiniRocket", n_jobs=0), (good,), {}, ValueError, "n_jobs"),
+        Bad("CNNFeatures model not a Sequential", _est("CNNFeatures", model="cnn"), (good,), {}, TypeError,
+            "model"),
+    ]
+    return rows
+
+
+FEATURE_ROWS = _feature_rows()
+
+
+@pytest.mark.parametrize("row", FEATURE_ROWS, ids=lambda r: r.id)
+def test_features_bad_input(row):
+    check(row)
+
+
+# --- 1D CNN layers (API.md §4) -----------------------------------------------------------------
+
+def _layer(cls: str, *args, **params):
+    """A callable that builds ``sigconv.nn.<cls>(*args, **params)``."""
+    def build():
+        import sigconv.nn as nn
+
+        return getattr(nn, cls)(*args, **params)
+    build.__name__ = cls
+    return build
+
+
+def _forward(cls: str, *args, **params):
+    """A callable ``f(x)``: ``sigconv.nn.<cls>(*args, **params).forward(x)``."""
+    def call(x):
+        import sigconv.nn as nn
+
+        return getattr(nn, cls)(*args, **params).forward(x)
+    call.__name__ = f"{cls}.forward"
+    return call
+
+
+def _nn_rows() -> list[Bad]:
+    x3 = np.ones((2, 3, 16), dtype=np.float32)
+    rows = [
+        Bad("Conv1D in_channels zero", _layer("Conv1D", 0, 4, 3), (), {}, ValueError, "in_channels"),
+        Bad("Conv1D out_channels float", _layer("Conv1D", 3, 4.0, 3), (), {}, TypeError, "out_channels"),
+        Bad("Conv1D kernel_size zero", _layer("Conv1D", 3, 4, 0), (), {}, ValueError, "kernel_size"),
+        Bad("Conv1D stride zero", _layer("Conv1D", 3, 4, 3, stride=0), (), {}, ValueError, "stride"),
+        Bad("Conv1D padding negative", _layer("Conv1D", 3, 4, 3, padding=-1), (), {}, ValueError, "padding"),
+        Bad("Conv1D padding unknown", _layer("Conv1D", 3, 4, 3, padding="full"), (), {}, ValueError, "padding"),
+        Bad("Conv1D dilation zero", _layer("Conv1D", 3, 4, 3, dilation=0), (), {}, ValueError, "dilation"),
+        Bad("Conv1D bias string", _layer("Conv1D", 3, 4, 3, bias="yes"), (), {}, TypeError, "bias"),
+        Bad("Conv1D dtype int", _layer("Conv1D", 3, 4, 3, dtype=np.int32), (), {}, TypeError, "dtype"),
+        Bad("Conv1D random_state string", _layer("Conv1D", 3, 4, 3, random_state="a"), (), {}, TypeError,
+            "random_state"),
+        Bad("Conv1D forward 2d", _forward("Conv1D", 3, 4, 3), (x3[0],), {}, ValueError, "x"),
+        Bad("Conv1D forward channels", _forward("Conv1D", 2, 4, 3), (x3,), {}, ValueError, "x"),
+        Bad("Conv1D forward strings", _forward("Conv1D", 3, 4, 3), (np.array([[["a"]]]),), {}, TypeError, "x"),
+        Bad("Conv1D forward complex", _forward("Conv1D", 3, 4, 3), (x3 + 1j,), {}, TypeError, "x"),
+        Bad("Conv1D forward too short", _forward("Conv1D", 3, 4, 5), (x3[:, :, :2],), {}, ValueError, "x"),
+        Bad("Linear in_features zero", _layer("Linear", 0, 2), (), {}, ValueError, "in_features"),
+        Bad("Linear out_features string", _layer("Linear", 3, "2"), (), {}, TypeError, "out_features"),
+        Bad("Linear dtype string", _layer("Linear", 3, 2, dtype="float16"), (), {}, TypeError, "dtype"),
+        Bad("Linear forward 3d", _forward("Linear", 3, 2), (x3,), {}, ValueError, "x"),
+        Bad("Linear forward features", _forward("Linear", 5, 2), (np.ones((2, 3)),), {}, ValueError, "x"),
+        Bad("MaxPool1D kernel_size zero", _layer("MaxPool1D", 0), (), {}, ValueError, "kernel_size"),
+        Bad("MaxPool1D stride zero", _layer("MaxPool1D", 2, 0), (), {}, ValueError, "stride"),
+        Bad("AvgPool1D kernel_size float", _layer("AvgPool1D", 2.5), (), {}, TypeError, "kernel_size"),
+        Bad("MinPool1D forward 2d", _forward("MinPool1D", 2), (x3[0],), {}, ValueError, "x"),
+        Bad("MaxPool1D forward too short", _forward("MaxPool1D", 40), (x3,), {}, ValueError, "x"),
+        Bad("GlobalAvgPool1D forward 2d", _forward("GlobalAvgPool1D"), (x3[0],), {}, ValueError, "x"),
+        Bad("ReLU forward strings", _forward("ReLU"), (STRS,), {}, TypeError, "x"),
+        Bad("LeakyReLU negative_slope string", _layer("LeakyReLU", "a"), (), {}, TypeError, "negative_slope"),
+        Bad("LeakyReLU negative_slope nan", _layer("LeakyReLU", np.nan), (), {}, ValueError, "negative_slope"),
+        Bad("Dropout p above one", _layer("Dropout", 1.5), (), {}, ValueError, "p"),
+        Bad("Dropout p negative", _layer("Dropout", -0.1), (), {}, ValueError, "p"),
+        Bad("Dropout p string", _layer("Dropout", "half"), (), {}, TypeError, "p"),
+        Bad("SGD lr negative", _layer("SGD", -1.0), (), {}, ValueError, "lr"),
+        Bad("SGD lr string", _layer("SGD", "fast"), (), {}, TypeError, "lr"),
+        Bad("SGD momentum negative", _layer("SGD", 0.1, momentum=-0.5), (), {}, ValueError, "momentum"),
+        Bad("SGD weight_decay negative", _layer("SGD", 0.1, weight_decay=-1.0), (), {}, ValueError,
+            "weight_decay"),
+        Bad("Adam lr zero", _layer("Adam", 0.0), (), {}, ValueError, "lr"),
+        Bad("Adam betas one", _layer("Adam", betas=(0.9, 1.0)), (), {}, ValueError, "betas[1]"),
+        Bad("Adam betas length", _layer("Adam", betas=(0.9,)), (), {}, TypeError, "betas"),
+        Bad("Adam eps negative", _layer("Adam", eps=-1e-8), (), {}, ValueError, "eps"),
+        Bad("Sequential non-layer", _layer("Sequential", "relu"), (), {}, TypeError, "layers[0]"),
+    ]
+    return rows
+
+
+NN_ROWS = _nn_rows()
+
+
+@pytest.mark.parametrize("row", NN_ROWS, ids=lambda r: r.id)
+def test_nn_bad_input(row):
+    check(row)
+
+
+# --- the pandas accessor (API.md §6) ---------------------------------------------------------
+
+def _accessor_rows() -> list[Bad]:
+    import pandas as pd
+
+    s = pd.Series(np.sin(np.arange(40) / 3.0), name="v")
+    df = pd.DataFrame({"a": s, "b": np.cos(np.arange(40) / 3.0)})
+    rows = []
+    for what, obj in (("Series", s), ("DataFrame", df)):
+        acc = obj.sigconv
+        rows += [
+            Bad(f"{what}.convolve kernel empty", acc.convolve, (np.array([]),), {}, ValueError, "kernel"),
+            Bad(f"{what}.convolve kernel strings", acc.convolve, (STRS,), {}, TypeError, "kernel"),
+            Bad(f"{what}.convolve kernel 2d", acc.convolve, (K2,), {}, ValueError, "kernel"),
+            Bad(f"{what}.convolve align unknown", acc.convolve, (K,), {"align": "left"}, ValueError, "align"),
+            Bad(f"{what}.moving_average window zero", acc.moving_average, (0,), {}, ValueError, "window"),
+            Bad(f"{what}.moving_average weights bogus", acc.moving_average, (3, "bogus"), {}, ValueError,
+                "weights"),
+            Bad(f"{what}.moving_average align unknown", acc.moving_average, (3,), {"align": "x"}, ValueError,
+                "align"),
+            Bad(f"{what}.ewma alpha above one", acc.ewma, (), {"alpha": 2.0}, ValueError, "alpha"),
+            Bad(f"{what}.ewma no decay parameter", acc.ewma, (), {}, ValueError, "alpha"),
+            Bad(f"{what}.ar_filter ar strings", acc.ar_filter, (STRS,), {}, TypeError, "ar"),
+            Bad(f"{what}.ar_filter ar nan", acc.ar_filter, ([np.nan],), {}, ValueError, "ar"),
+            Bad(f"{what}.arma_filter ma nan", acc.arma_filter, ([0.5], [np.nan]), {}, ValueError, "ma"),
+            Bad(f"{what}.ar_predict const string", acc.ar_predict, ([0.5], "c"), {}, TypeError, "const"),
+            Bad(f"{what}.autocorr max_lag negative", acc.autocorr, (-1,), {}, ValueError, "max_lag"),
+            Bad(f"{what}.autocorr max_lag float", acc.autocorr, (1.5,), {}, TypeError, "max_lag"),
+            Bad(f"{what}.fit_ar order zero", acc.fit_ar, (0,), {}, ValueError, "order"),
+            Bad(f"{what}.fit_ar method unknown", acc.fit_ar, (2,), {"method": "burg"}, ValueError, "method"),
+            Bad(f"{what}.match template empty", acc.match, (np.array([]),), {}, ValueError, "template"),
+            Bad(f"{what}.match template longer", acc.match, (np.ones(50),), {}, ValueError, "template"),
+            Bad(f"{what}.match threshold string", acc.match, (np.arange(5.0),), {"threshold": "x"}, TypeError,
+                "threshold"),
+            Bad(f"{what}.match min_distance zero", acc.match, (np.arange(5.0),), {"min_distance": 0},
+                ValueError, "min_distance"),
+        ]
+    rows += [
+        Bad("Series.xcorr other strings", s.sigconv.xcorr, (pd.Series(["a"] * 40),), {}, TypeError, "other"),
+        Bad("Series.xcorr other length", s.sigconv.xcorr, (s[:10],), {}, ValueError, "other"),
+        Bad("Series.xcorr max_lag negative", s.sigconv.xcorr, (s, -1), {}, ValueError, "max_lag"),
+    ]
+    return rows
+
+
+ACCESSOR_ROWS = _accessor_rows()
+
+
+@pytest.mark.parametrize("row", ACCESSOR_ROWS, ids=lambda r: r.id)
+def test_accessor_bad_input(row):
+    check(row)
+
+
+# --- filters pack (issue 17): sos_filter, savgol, gaussian, bk/cf/hp, seasonal_decompose, cwt ---
+
+SOS = np.array([[0.2, 0.4, 0.2, 1.0, -0.3, 0.1]])
+
+
+def _filters_pack_rows() -> list[Bad]:
+    sos_f = sigconv.filters.sos_filter
+    return [
+        Bad("sos_filter sos shape", sos_f, (np.ones((2, 5)), X), {}, ValueError, "sos"),
+        Bad("sos_filter sos 3D", sos_f, (np.ones((1, 2, 6)), X), {}, ValueError, "sos"),
+        Bad("sos_filter sos a0", sos_f, (SOS * 2, X), {}, ValueError, "sos"),
+        Bad("sos_filter sos nan", sos_f, (np.where(SOS == 1.0, 1.0, np.nan), X), {}, ValueError, "sos"),
+        Bad("sos_filter sos strings", sos_f, (STRS, X), {}, TypeError, "sos"),
+        Bad("sos_filter x complex", sos_f, (SOS, CPLX), {}, TypeError, "x"),
+        Bad("sos_filter x empty", sos_f, (SOS, np.array([])), {}, ValueError, "x"),
+        Bad("sos_filter zi shape", sos_f, (SOS, X), {"zi": np.zeros((2, 2))}, ValueError, "zi"),
+        Bad("sos_filter zi nan", sos_f, (SOS, X), {"zi": np.full((1, 2), np.nan)}, ValueError, "zi"),
+        Bad("sos_filter zi with zero_phase", sos_f, (SOS, X), {"zi": np.zeros((1, 2)), "zero_phase": True},
+            ValueError, "zi"),
+        Bad("sos_filter zero_phase type", sos_f, (SOS, X), {"zero_phase": "yes"}, TypeError, "zero_phase"),
+        Bad("sos_filter zero_phase short x", sos_f, (SOS, X[:5]), {"zero_phase": True}, ValueError, "x"),
+        Bad("sos_filter nan_policy", sos_f, (SOS, X), {"nan_policy": "omit"}, ValueError, "nan_policy"),
+        Bad("sos_filter axis", sos_f, (SOS, X), {"axis": 1}, ValueError, "axis"),
+    ]
+
+
+FILTERS_PACK_ROWS = _filters_pack_rows()
+
+
+@pytest.mark.parametrize("row", FILTERS_PACK_ROWS, ids=lambda r: r.id)
+def test_filters_pack_bad_input(row):
+    check(row)

@@ -8,6 +8,8 @@ One module per concept:
 * :mod:`~sigconv.filters.recursions` — infinite kernels as Numba recursions over batches of
   series: :func:`ewma` (an AR(1) recursion), :func:`ar_filter`, :func:`arma_filter`,
   :func:`arma_impulse_response`, :func:`arma_generate`.
+* :mod:`~sigconv.filters.iir` — :func:`sos_filter`, IIR filters as cascades of biquads
+  (``sosfilt``/``sosfiltfilt``, NaN-aware).
 * :mod:`~sigconv.filters.correlation` — :func:`autocorr`, :func:`xcorr`, :func:`ar_predict`,
   :func:`fit_ar` (:class:`ARFit`).
 
@@ -20,6 +22,7 @@ computation runs in the dtype of the signal (float32 stays float32).
 from __future__ import annotations
 
 from sigconv.filters.correlation import ARFit, ar_predict, autocorr, fit_ar, xcorr
+from sigconv.filters.iir import sos_filter
 from sigconv.filters.recursions import ar_filter, arma_filter, arma_generate, arma_impulse_response, ewma
 from sigconv.filters.windows import moving_average, window_convolve, window_weights
 
@@ -49,6 +52,7 @@ __all__ = [
     "ewma",
     "fit_ar",
     "moving_average",
+    "sos_filter",
     "window_convolve",
     "window_weights",
     "xcorr",
