@@ -172,7 +172,7 @@ def sos_filter(
     >>> sos = scipy.signal.butter(2, 0.2, output="sos")
     >>> x = np.r_[np.ones(4), np.nan, np.ones(4)]
     >>> np.round(sos_filter(sos, x, nan_policy="segments"), 3)
-    array([0.068, 0.331, 0.703, 0.996,   nan, 0.068, 0.331, 0.703, 0.996])
+    array([0.067, 0.279, 0.561, 0.796,   nan, 0.067, 0.279, 0.561, 0.796])
     >>> y, zf = sos_filter(sos, np.ones(3), zi=np.zeros((1, 2)))
     >>> zf.shape
     (1, 2)
