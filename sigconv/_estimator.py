@@ -18,7 +18,7 @@ import inspect
 
 import numpy as np
 
-from sigconv._validate import as_array
+from sigconv._validate import as_array, check_real_table
 
 try:  # scikit-learn is optional: see the module docstring
     from sklearn.base import BaseEstimator as _SkBase
@@ -129,10 +129,17 @@ def validate_series(est, X, *, reset: bool) -> np.ndarray:
     """
     if not reset:
         check_fitted(est, "n_timepoints_")
+    check_real_table("X", X)  # strings and complex: errors naming `X`, no ComplexWarning
+    if not reset:
         _check_layout(est, getattr(X, "ndim", None))   # arrays and DataFrames: before the
         # n_features check of scikit-learn, whose message would count channels as features
     if HAVE_SKLEARN:
-        arr = _sk_validate_data(est, X, reset=reset, allow_nd=True, dtype=[np.float64, np.float32])
+        try:
+            arr = _sk_validate_data(est, X, reset=reset, allow_nd=True, dtype=[np.float64, np.float32])
+        except (ValueError, TypeError) as e:  # scikit-learn's text, kept (its checks match it), names `X`
+            if type(e) not in (ValueError, TypeError) or "`X`" in str(e):
+                raise
+            raise type(e)(f"`X`: {e}") from e
     else:
         arr = _fallback_validate(est, X, reset)
     if arr.ndim not in (2, 3):

@@ -150,3 +150,35 @@ def check_random_state(name: str, value) -> np.random.Generator:
     if isinstance(value, numbers.Integral) and value < 0:
         raise ValueError(f"`{name}` must be None, a non-negative int or a numpy Generator; got {value}")
     return np.random.default_rng(value)
+
+
+def check_real_table(name: str, value) -> None:
+    """Refuse strings and complex numbers in a transformer's ``X`` with a message naming ``name``.
+
+    Complex data gives the ``ValueError`` ("Complex data not supported") scikit-learn's estimator
+    checks require (no ``ComplexWarning``); strings give a ``ValueError``; other Python objects
+    that are not numbers a ``TypeError`` ("argument must be a string or a real number").  Sparse
+    matrices and anything numpy cannot read are left to the caller's own checks.
+    """
+    if hasattr(value, "tocsr"):  # scipy.sparse: the caller refuses it with its own message
+        return
+    if hasattr(value, "columns") and hasattr(value, "to_numpy"):
+        value = value.to_numpy()
+    try:
+        arr = np.asarray(value)
+    except (ValueError, TypeError) as e:  # ragged nested sequences
+        raise ValueError(f"`{name}` could not be converted to an array (is it ragged?): {e}") from e
+    kind = arr.dtype.kind
+    if kind == "c":
+        raise ValueError(f"Complex data not supported; `{name}` must be real, got dtype {arr.dtype}")
+    if kind in "US":
+        raise ValueError(f"`{name}` must hold numbers; got strings (dtype {arr.dtype})")
+    if kind == "O":
+        try:
+            arr.astype(np.float64)
+        except ValueError as e:  # strings that are not numbers
+            raise ValueError(f"`{name}` must hold numbers: {e}") from e
+        except TypeError as e:  # dicts, complex Python numbers, ...
+            if any(isinstance(v, complex) for v in arr.flat):
+                raise ValueError(f"Complex data not supported; `{name}` must be real") from e
+            raise TypeError(f"`{name}` must hold numbers: {e}") from e

@@ -143,7 +143,10 @@ class _Accessor:
         if isinstance(other, pd.DataFrame):
             raise TypeError("`other` must be a Series or a 1D array; got a DataFrame")
         if isinstance(other, pd.Series):
-            other_rows = _series_rows(other)[0]
+            try:
+                other_rows = _series_rows(other)[0]
+            except TypeError as e:
+                raise TypeError(f"`other`: {e}") from e
         else:
             other_rows = np.asarray(other)
         n = self._obj.shape[0]
