@@ -15,8 +15,25 @@ from pathlib import Path
 def _demo(args) -> int:
     from sigconv.demo import run_demo
 
-    run_demo(Path(args.out))
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        print(f"sigconv demo: `--out` {str(out)!r} exists and is not a folder", file=sys.stderr)
+        return 2
+    run_demo(out)
     return 0
+
+
+#: how the command line names the parameters of :func:`sigconv.locate` in its error messages
+_MATCH_NAMES = {"`x`": "`SIGNAL`", "`template`": "`TEMPLATE`", "`threshold`": "`--threshold`",
+                "`min_distance`": "`--min-distance`", "`max_matches`": "`--max-matches`",
+                "`score`": "`--score`"}
+
+
+def _cli_message(e: Exception) -> str:
+    text = str(e)
+    for name, flag in _MATCH_NAMES.items():
+        text = text.replace(name, flag)
+    return text
 
 
 def _format_position(pos, rate) -> str:
@@ -30,25 +47,27 @@ def _format_position(pos, rate) -> str:
 def _match(args) -> int:
     from sigconv.match import load_signal, locate
 
-    try:
-        template, t_rate = load_signal(args.template)
-        signal, s_rate = load_signal(args.signal)
-    except (OSError, ValueError) as e:
-        print(f"sigconv match: {e}", file=sys.stderr)
-        return 2
+    loaded = []
+    for name, path in (("TEMPLATE", args.template), ("SIGNAL", args.signal)):
+        try:
+            loaded.append(load_signal(path))
+        except (OSError, ValueError) as e:
+            print(f"sigconv match: `{name}`: {str(e).replace('`path` ', '')}", file=sys.stderr)
+            return 2
+    (template, t_rate), (signal, s_rate) = loaded
     if template.ndim != signal.ndim:
-        print(f"sigconv match: TEMPLATE is {template.ndim}D but SIGNAL is {signal.ndim}D; "
+        print(f"sigconv match: `TEMPLATE` is {template.ndim}D but `SIGNAL` is {signal.ndim}D; "
               "give two sound/1D files or two images", file=sys.stderr)
         return 2
     if t_rate is not None and s_rate is not None and t_rate != s_rate:
-        print(f"sigconv match: sample rates differ (TEMPLATE {t_rate} Hz, SIGNAL {s_rate} Hz)",
+        print(f"sigconv match: sample rates differ (`TEMPLATE` {t_rate} Hz, `SIGNAL` {s_rate} Hz)",
               file=sys.stderr)
         return 2
     try:
         peaks = locate(signal, template, threshold=args.threshold, min_distance=args.min_distance,
                        max_matches=args.max_matches, score=args.score)
     except (ValueError, TypeError) as e:
-        print(f"sigconv match: {e}", file=sys.stderr)
+        print(f"sigconv match: {_cli_message(e)}", file=sys.stderr)
         return 2
     print(f"{len(peaks.scores)} match(es) of {args.template} in {args.signal} "
           f"(score={args.score}, threshold={args.threshold}):")
