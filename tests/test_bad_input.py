@@ -507,40 +507,6 @@ def test_accessor_bad_input(row):
     check(row)
 
 
-# --- filters pack (issue 17): sos_filter, savgol, gaussian, bk/cf/hp, seasonal_decompose, cwt ---
-
-SOS = np.array([[0.2, 0.4, 0.2, 1.0, -0.3, 0.1]])
-
-
-def _filters_pack_rows() -> list[Bad]:
-    sos_f = sigconv.filters.sos_filter
-    return [
-        Bad("sos_filter sos shape", sos_f, (np.ones((2, 5)), X), {}, ValueError, "sos"),
-        Bad("sos_filter sos 3D", sos_f, (np.ones((1, 2, 6)), X), {}, ValueError, "sos"),
-        Bad("sos_filter sos a0", sos_f, (SOS * 2, X), {}, ValueError, "sos"),
-        Bad("sos_filter sos nan", sos_f, (np.where(SOS == 1.0, 1.0, np.nan), X), {}, ValueError, "sos"),
-        Bad("sos_filter sos strings", sos_f, (STRS, X), {}, TypeError, "sos"),
-        Bad("sos_filter x complex", sos_f, (SOS, CPLX), {}, TypeError, "x"),
-        Bad("sos_filter x empty", sos_f, (SOS, np.array([])), {}, ValueError, "x"),
-        Bad("sos_filter zi shape", sos_f, (SOS, X), {"zi": np.zeros((2, 2))}, ValueError, "zi"),
-        Bad("sos_filter zi nan", sos_f, (SOS, X), {"zi": np.full((1, 2), np.nan)}, ValueError, "zi"),
-        Bad("sos_filter zi with zero_phase", sos_f, (SOS, X), {"zi": np.zeros((1, 2)), "zero_phase": True},
-            ValueError, "zi"),
-        Bad("sos_filter zero_phase type", sos_f, (SOS, X), {"zero_phase": "yes"}, TypeError, "zero_phase"),
-        Bad("sos_filter zero_phase short x", sos_f, (SOS, X[:5]), {"zero_phase": True}, ValueError, "x"),
-        Bad("sos_filter nan_policy", sos_f, (SOS, X), {"nan_policy": "omit"}, ValueError, "nan_policy"),
-        Bad("sos_filter axis", sos_f, (SOS, X), {"axis": 1}, ValueError, "axis"),
-    ]
-
-
-FILTERS_PACK_ROWS = _filters_pack_rows()
-
-
-@pytest.mark.parametrize("row", FILTERS_PACK_ROWS, ids=lambda r: r.id)
-def test_filters_pack_bad_input(row):
-    check(row)
-
-
 # --- the command line (API.md §7): exit status 2 and a message that names the flag ----------
 
 def _cli(*argv):
@@ -620,3 +586,37 @@ def test_table_size():
 # ============================================================================================
 # Other areas append their sections below this line (a list of rows and its own test each).
 # ============================================================================================
+
+
+# --- filters pack (issue 17): sos_filter, savgol, gaussian, bk/cf/hp, seasonal_decompose, cwt ---
+
+SOS = np.array([[0.2, 0.4, 0.2, 1.0, -0.3, 0.1]])
+
+
+def _filters_pack_rows() -> list[Bad]:
+    sos_f = sigconv.filters.sos_filter
+    return [
+        Bad("sos_filter sos shape", sos_f, (np.ones((2, 5)), X), {}, ValueError, "sos"),
+        Bad("sos_filter sos 3D", sos_f, (np.ones((1, 2, 6)), X), {}, ValueError, "sos"),
+        Bad("sos_filter sos a0", sos_f, (SOS * 2, X), {}, ValueError, "sos"),
+        Bad("sos_filter sos nan", sos_f, (np.where(SOS == 1.0, 1.0, np.nan), X), {}, ValueError, "sos"),
+        Bad("sos_filter sos strings", sos_f, (STRS, X), {}, TypeError, "sos"),
+        Bad("sos_filter x complex", sos_f, (SOS, CPLX), {}, TypeError, "x"),
+        Bad("sos_filter x empty", sos_f, (SOS, np.array([])), {}, ValueError, "x"),
+        Bad("sos_filter zi shape", sos_f, (SOS, X), {"zi": np.zeros((2, 2))}, ValueError, "zi"),
+        Bad("sos_filter zi nan", sos_f, (SOS, X), {"zi": np.full((1, 2), np.nan)}, ValueError, "zi"),
+        Bad("sos_filter zi with zero_phase", sos_f, (SOS, X), {"zi": np.zeros((1, 2)), "zero_phase": True},
+            ValueError, "zi"),
+        Bad("sos_filter zero_phase type", sos_f, (SOS, X), {"zero_phase": "yes"}, TypeError, "zero_phase"),
+        Bad("sos_filter zero_phase short x", sos_f, (SOS, X[:5]), {"zero_phase": True}, ValueError, "x"),
+        Bad("sos_filter nan_policy", sos_f, (SOS, X), {"nan_policy": "omit"}, ValueError, "nan_policy"),
+        Bad("sos_filter axis", sos_f, (SOS, X), {"axis": 1}, ValueError, "axis"),
+    ]
+
+
+FILTERS_PACK_ROWS = _filters_pack_rows()
+
+
+@pytest.mark.parametrize("row", FILTERS_PACK_ROWS, ids=lambda r: r.id)
+def test_filters_pack_bad_input(row):
+    check(row)
