@@ -153,6 +153,46 @@ def _ar_registers(e, phi, rphi, out):
 ar_filter_serial, ar_filter_parallel = serial_and_parallel(_ar_filter_rows)
 
 
+@jit
+def _ewma_row(x, alpha, adjust, minp, state, out):
+    """One row of :func:`_ewma_rows` from the carried ``state``, updated in place.
+
+    ``state``: ``(3,)`` float64: the running mean (NaN before the first observation), the
+    old weight, and the count of observations so far (float64 whatever the dtype of ``x``:
+    the recursion's scalars are float64 in both dtypes, since ``alpha - alpha + 1`` is).  A fresh series starts
+    from ``(NaN, 1, 0)``; the first observation then becomes the mean with weight 1, exactly
+    as pandas starts.  This is the state a stream carries between chunks
+    (:class:`sigconv.stream.EWMA`), so chunked equals whole bit for bit.
+    """
+    n = x.shape[0]
+    one = alpha - alpha + 1
+    decay = one - alpha
+    new_wt = one if adjust else alpha
+    weighted = state[0]
+    old_wt = state[1]
+    nobs = np.int64(state[2])
+    for t in range(n):
+        cur = x[t]
+        is_obs = cur == cur
+        if is_obs:
+            nobs += 1
+        if weighted == weighted:
+            old_wt *= decay
+            if is_obs:
+                if weighted != cur:
+                    weighted = (old_wt * weighted + new_wt * cur) / (old_wt + new_wt)
+                if adjust:
+                    old_wt += new_wt
+                else:
+                    old_wt = one
+        elif is_obs:
+            weighted = cur
+        out[t] = weighted if nobs >= minp else np.nan
+    state[0] = weighted
+    state[1] = old_wt
+    state[2] = nobs
+
+
 def _ewma_rows(x, alpha, adjust, minp, out):
     """Exponentially weighted mean of each row, pandas' ``ewm(...).mean()`` with ``ignore_na=False``.
 
@@ -163,36 +203,27 @@ def _ewma_rows(x, alpha, adjust, minp, out):
     mean is ``num_t / den_t`` where ``num`` and ``den`` are both AR(1) recursions with
     coefficient ``1 - alpha`` (written as the weighted update of the previous mean by the
     weights ``old_wt`` and 1); without it ``y_t = (1 - alpha) y_{t-1} + alpha x_t``.  A NaN
-    input carries the previous mean forward while the old weight keeps decaying.
+    input carries the previous mean forward while the old weight keeps decaying.  Each row
+    runs :func:`_ewma_row` from the fresh state.
     """
-    nrows, n = x.shape
-    one = alpha - alpha + 1
-    decay = one - alpha
-    new_wt = one if adjust else alpha
+    nrows = x.shape[0]
     for b in prange(nrows):
-        if n == 0:
-            continue
-        weighted = x[b, 0]
-        nobs = 1 if weighted == weighted else 0
-        out[b, 0] = weighted if nobs >= minp else np.nan
-        old_wt = one
-        for t in range(1, n):
-            cur = x[b, t]
-            is_obs = cur == cur
-            if is_obs:
-                nobs += 1
-            if weighted == weighted:
-                old_wt *= decay
-                if is_obs:
-                    if weighted != cur:
-                        weighted = (old_wt * weighted + new_wt * cur) / (old_wt + new_wt)
-                    if adjust:
-                        old_wt += new_wt
-                    else:
-                        old_wt = one
-            elif is_obs:
-                weighted = cur
-            out[b, t] = weighted if nobs >= minp else np.nan
+        state = np.empty(3, dtype=np.float64)
+        state[0] = np.nan
+        state[1] = 1
+        state[2] = 0
+        _ewma_row(x[b], alpha, adjust, minp, state, out[b])
+
+
+def _ewma_carry_rows(x, alpha, adjust, minp, state, out):
+    """:func:`_ewma_rows` continuing from ``state`` ``(B, 3)`` (see :func:`_ewma_row`),
+    which it updates in place: the chunked form behind :class:`sigconv.stream.EWMA`."""
+    nrows = x.shape[0]
+    for b in prange(nrows):
+        _ewma_row(x[b], alpha, adjust, minp, state[b], out[b])
+
+
+ewma_carry_serial = jit(_ewma_carry_rows)
 
 
 ewma_serial, ewma_parallel = serial_and_parallel(_ewma_rows)
