@@ -5,6 +5,11 @@
 ``SIGCONV_CACHE``        "1" (default) caches compiled kernels on disk (``cache=True``).
 ``SIGCONV_NUM_THREADS``  upper bound on the threads a ``workers=None`` call uses
                          (default: every core Numba sees).
+``SIGCONV_CACHE_DIR``    where the compiled kernels are cached (default: the user cache folder,
+                         ``$XDG_CACHE_HOME/sigconv/numba``, ``~/.cache/sigconv/numba``,
+                         ``%LOCALAPPDATA%\\sigconv\\numba`` on Windows).  Never inside the
+                         package: an installed copy must leave nothing behind in site-packages
+                         (see :mod:`sigconv._jit`).  ``NUMBA_CACHE_DIR``, when set, wins.
 
 OpenMP worker threads (Numba's default threading layer) sleep between parallel kernels
 (``OMP_WAIT_POLICY=PASSIVE`` unless the user set it): spinning threads would steal the cores
@@ -31,6 +36,19 @@ def _flag(name: str, default: bool) -> bool:
 FASTMATH_FLAGS = {"nsz", "arcp", "contract", "afn", "reassoc"} if _flag("SIGCONV_FASTMATH", True) else False
 
 CACHE = _flag("SIGCONV_CACHE", True)
+
+
+def cache_dir() -> str:
+    """The folder sigconv's compiled kernels are cached in (``SIGCONV_CACHE_DIR`` or the user
+    cache folder), as an absolute path; read on each call so tests may point it elsewhere."""
+    env = os.environ.get("SIGCONV_CACHE_DIR")
+    if env:
+        return os.path.abspath(os.path.expanduser(env))
+    if os.name == "nt" and os.environ.get("LOCALAPPDATA"):
+        base = os.environ["LOCALAPPDATA"]
+    else:
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(os.path.abspath(base), "sigconv", "numba")
 
 
 @functools.cache

@@ -7,21 +7,78 @@ compiles one Python source twice, so a kernel has no serial copy to keep in sync
 :func:`threads` sets Numba's thread count for one call and restores it afterwards.
 :func:`wide_vectors` lets one kernel use the CPU's widest vectors (512-bit on AVX-512);
 :func:`default_width` compiles a twin without it.
+
+Numba's on-disk cache of sigconv's kernels lives in a user cache folder
+(:func:`sigconv._config.cache_dir`), never in the package: :class:`_SigconvCacheLocator` is
+registered first among Numba's cache locators and claims only the files of this package.
+Numba's default would write ``*.nbi``/``*.nbc`` into ``sigconv/__pycache__``; for an installed
+(non-editable) copy that folder survives ``pip uninstall`` and then shadows a later editable
+install as a namespace package (issue #14).  The cache folder is keyed by the source folder's
+absolute path (Numba's own ``get_suitable_cache_subpath``), so two copies never share entries.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
+import tempfile
 import types
 
 import numba
+from numba.core import caching as _caching
 from numba.core import types as nbtypes
 from numba.extending import intrinsic
 
-from sigconv._config import CACHE, FASTMATH_FLAGS, max_threads
+from sigconv._config import CACHE, FASTMATH_FLAGS, cache_dir, max_threads
 from sigconv._validate import check_int
 
 prange = numba.prange
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+# the names lost their underscore in Numba 0.60+
+_UserLocator = getattr(_caching, "UserProvidedCacheLocator", None) or _caching._UserProvidedCacheLocator
+_CacheImpl = getattr(_caching, "CacheImpl", None) or _caching._CacheImpl
+
+
+class _SigconvCacheLocator(_UserLocator):
+    """Numba cache locator for sigconv's own source files: the cache goes to
+    :func:`~sigconv._config.cache_dir` (or, if that folder is not writable, a per-user folder in
+    the temporary directory), in a subfolder named after the source folder and a hash of its
+    absolute path.  Other code, and a user who set ``NUMBA_CACHE_DIR``, are left to Numba."""
+
+    def __init__(self, py_func, py_file):
+        self._py_file = py_file
+        self._lineno = py_func.__code__.co_firstlineno
+        sub = self.get_suitable_cache_subpath(py_file)
+        self._candidates = [os.path.join(cache_dir(), sub),
+                            os.path.join(tempfile.gettempdir(), f"sigconv-cache-{_user()}", sub)]
+        self._cache_path = self._candidates[0]
+
+    def ensure_cache_path(self):
+        for path in self._candidates:
+            self._cache_path = path
+            try:
+                return super().ensure_cache_path()
+            except OSError:
+                continue
+        raise OSError(f"no writable folder for sigconv's Numba cache among {self._candidates}")
+
+    @classmethod
+    def from_function(cls, py_func, py_file):
+        if numba.config.CACHE_DIR or not os.path.abspath(py_file).startswith(_PACKAGE_DIR):
+            return None
+        return super(_UserLocator, cls).from_function(py_func, py_file)
+
+
+def _user() -> str:
+    try:
+        return str(os.getuid())
+    except AttributeError:  # pragma: no cover - Windows
+        return os.environ.get("USERNAME", "user")
+
+
+if _SigconvCacheLocator not in _CacheImpl._locator_classes:
+    _CacheImpl._locator_classes.insert(0, _SigconvCacheLocator)
 
 
 def jit(func=None, *, parallel: bool = False):
