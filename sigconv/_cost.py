@@ -34,6 +34,7 @@ import math
 import numpy as np
 
 from sigconv._fft import THREADS_MIN_POINTS, block_shape, fft_lengths, one_block
+from sigconv._plan import phase_geometry, phase_plan, phases_apply
 
 #: peak multiply-adds per second of one thread of the direct kernel, by computation dtype
 #: (measured with ``python -m benchmarks.calibrate``: K >= 64 reaches ~ this rate)
@@ -54,6 +55,13 @@ LANE_SECONDS_PER_ROW = {"f4": 0.18e-9, "f8": 0.54e-9}
 LANE_OVERHEAD = 2e-4
 #: multiply-adds per second of the bounds-checked scalar loop that edge outputs take
 RATE_SCALAR = 1.0e9
+#: multiply-adds per second of the blocked loop with a column stride (one tap per pass,
+#: gathered loads: N=1e6, K=64, stride 2 to 8 measured 1.8-2.3e9 float64)
+RATE_STRIDED = 2e9
+#: seconds per sample of the polyphase copy (:mod:`sigconv._kernels.polyphase`; measured
+#: 0.6-1.2 ns float64: a scalar gather), and per output of interleaving several output phases
+PHASE_PACK_SECONDS = 1.0e-9
+PHASE_INTERLEAVE_SECONDS = 1.0e-9
 #: taps at which the direct kernel runs at half its peak rate: few taps per pass over the
 #: output block make it bound by the accumulator's loads and stores
 HALF_RATE_TAPS = 4
@@ -189,7 +197,8 @@ def _lane_parts(plan) -> tuple[float, float]:
 def _plain_seconds(plan) -> float:
     """Seconds (one thread) of the blocked direct kernel, edges included."""
     work = plan.batch_size * math.prod(plan.n_out) * math.prod(plan.m)
-    return (work - edge_work(plan)) / _direct_rate(plan) + min(_edge_seconds(plan))
+    rate = RATE_STRIDED if plan.stride[-1] > 1 else _direct_rate(plan)
+    return (work - edge_work(plan)) / rate + min(_edge_seconds(plan))
 
 
 def _speedup(threads: int) -> float:
@@ -202,6 +211,32 @@ def _direct_seconds(plan, threads: int) -> tuple[float, float]:
     return _plain_seconds(plan) / _speedup(threads), compute / _speedup(threads) + memory
 
 
+#: the polyphase form's unit-stride problem, kept on the plan
+_phase_plan = _per_plan(phase_plan)
+
+
+def _phase_seconds(plan, threads: int) -> float:
+    """Seconds of the polyphase form (:mod:`sigconv._polyphase`): the copy, the unit-stride
+    problem (blocked loop or lane layout) and the interleaving of several output phases."""
+    if not phases_apply(plan):
+        return math.inf
+    inner = _phase_plan(plan)
+    _, p, _, _, _ = phase_geometry(plan.stride[-1], plan.dilation[-1], plan.m[-1], plan.n_out[-1])
+    packed = inner.x_batch[0] * math.prod(inner.n)
+    interleave = PHASE_INTERLEAVE_SECONDS * plan.batch_size * math.prod(plan.n_out) if p > 1 else 0.0
+    return (PHASE_PACK_SECONDS * packed / _speedup(threads) + interleave
+            + min(_direct_seconds(inner, threads)))
+
+
+def phases_pay(plan, workers: int) -> bool:
+    """Whether the direct kernel should run in the polyphase form (a column stride or
+    dilation, where it costs less than the strided loop)."""
+    if not phases_apply(plan):
+        return False
+    threads = direct_threads(plan, workers)
+    return _phase_seconds(plan, threads) < min(_direct_seconds(plan, threads))
+
+
 def lanes_pay(plan, threads: int) -> bool:
     """Whether the direct kernel should run in the lane layout (faster for long kernel rows)."""
     plain, lanes = _direct_seconds(plan, threads)
@@ -211,7 +246,7 @@ def lanes_pay(plan, threads: int) -> bool:
 def direct_cost(plan, workers: int) -> float:
     threads = direct_threads(plan, workers)
     wake = THREAD_WAKE if threads > 1 else 0.0
-    return OVERHEAD["direct"] + wake + min(_direct_seconds(plan, threads))
+    return OVERHEAD["direct"] + wake + min(*_direct_seconds(plan, threads), _phase_seconds(plan, threads))
 
 
 def _c_fft(dtype: np.dtype, octaves: float, nd: int) -> float:

@@ -143,3 +143,40 @@ def place_axes(result: np.ndarray, plan: Plan) -> np.ndarray:
     if dest != src:
         result = np.moveaxis(result, src, dest)
     return np.ascontiguousarray(result)
+
+
+def phase_geometry(sw: int, dw: int, kw: int, wo: int) -> tuple[int, int, int, int, int]:
+    """``(Q, P, C, Kc, Mp)`` of the polyphase form of a correlation along the last axis with
+    output stride ``sw``, tap spacing ``dw``, ``kw`` taps and ``wo`` outputs
+    (:mod:`sigconv._kernels.polyphase`): the phase step ``Q = lcm(sw, dw)``, ``P = Q / sw``
+    output phases of ``Mp`` outputs, ``C = Q / dw`` tap phases of ``Kc`` taps."""
+    q = math.lcm(sw, dw)
+    p, c = q // sw, q // dw
+    return q, p, c, -(-kw // c), -(-wo // p)
+
+
+def phases_apply(plan: Plan) -> bool:
+    """Whether the polyphase form can compute ``plan``'s direct correlation: a column stride
+    or dilation to remove, and (with several tap phases) undilated rows, whose kernel rows
+    then interleave with the tap phases."""
+    sw, dw = plan.stride[-1], plan.dilation[-1]
+    if sw == 1 and dw == 1:
+        return False
+    _, _, c, _, _ = phase_geometry(sw, dw, plan.m[-1], plan.n_out[-1])
+    return c == 1 or plan.nd == 1 or plan.dilation[0] == 1
+
+
+def phase_plan(plan: Plan) -> Plan:
+    """The unit-stride problem the polyphase form of ``plan`` runs (packed rows, phase
+    batches, tap phases as kernel rows; ``plan.n`` rows in 2D): its sizes drive the cost
+    model and the choice between the blocked loop and the lane layout."""
+    _, p, c, kc, mp = phase_geometry(plan.stride[-1], plan.dilation[-1], plan.m[-1], plan.n_out[-1])
+    rows, kh, sh, dh, ho = 1, 1, 1, 1, 1
+    if plan.nd == 2:
+        rows, kh, sh, dh, ho = plan.n[0], plan.m[0], plan.stride[0], plan.dilation[0], plan.n_out[0]
+    sh, dh = (sh, dh) if c == 1 else (sh * c, 1)
+    nx = max(1, math.prod(plan.x_batch)) * p
+    return Plan(nd=2, axes=(1, 2), x_ndim=3, dtype=plan.dtype, x_batch=(nx,), k_batch=plan.k_batch or (1,),
+                out_batch=(plan.batch_size * p,), n=(rows * c, mp + kc - 1), m=(kh * c, kc), dilation=(dh, 1),
+                stride=(sh, 1), start=(0, kc - 1), length=(ho * sh, mp), flip=False, conj_output=False,
+                extend=False)

@@ -31,6 +31,7 @@ from sigconv._kernels import conv as _conv
 from sigconv._kernels.conv import conv_direct, conv_direct_parallel, conv_direct_points
 from sigconv._kernels.lanes import correlate_lanes
 from sigconv._padding import extend
+from sigconv._polyphase import phase_direct
 from sigconv._plan import METHOD_OPTIONS, MODE_OPTIONS, Plan, make_plan, mode_range, place_axes
 from sigconv._validate import check_option
 
@@ -99,38 +100,52 @@ def _geometry(plan: Plan, offsets, bmode: int = _conv.ZERO) -> tuple[int, ...]:
     return (*plan.stride, *plan.dilation, *offsets, bmode)
 
 
-def _direct_boundary(plan: Plan, boundary: str, finite_kernel: bool) -> int | None:
+def _direct_boundary(plan: Plan, boundary: str, finite_kernel: bool, workers: int = 1) -> int | None:
     """How the direct kernel reads the samples outside the signal: the kernel's boundary mode,
     or None for an extended copy of the signal (a nonzero fill value, or when the edge
-    outputs' bounds-checked loop would cost more than the copy).  Zero fill stays in the kernel
-    for a non-finite kernel: its taps must not meet the zeros (NaN * 0 is NaN)."""
+    outputs' bounds-checked loop would cost more than the copy; the polyphase form reads the
+    boundary in its copy at no extra cost).  Zero fill stays in the kernel for a non-finite
+    kernel: its taps must not meet the zeros (NaN * 0 is NaN)."""
+    phases = finite_kernel and _cost.phases_pay(plan, workers)
     if not plan.extend:
-        return None if finite_kernel and _cost.boundary_copy_pays(plan) else _conv.ZERO
-    if boundary not in _KERNEL_BOUNDARY or _cost.boundary_copy_pays(plan):
+        return None if finite_kernel and not phases and _cost.boundary_copy_pays(plan) else _conv.ZERO
+    if boundary not in _KERNEL_BOUNDARY or (not phases and _cost.boundary_copy_pays(plan)):
         return None
     return _KERNEL_BOUNDARY[boundary]
 
 
 # ----------------------------------------------------------------------------- methods
+def _unit_direct(x3, w3, xi, wi, out, geometry, plan: Plan, n_threads: int, finite_kernel: bool = True) -> None:
+    """The direct kernel on ``(batch, H, W)`` arrays: the blocked loop, or the lane layout for
+    long kernel rows where the cost model prefers it (never zero fill with a non-finite
+    kernel: the packed zeros would meet its taps)."""
+    sh, _, dh, _, oh, ow, bmode = geometry
+    if _cost.lanes_apply(plan) and (finite_kernel or bmode != _conv.ZERO) and _cost.lanes_pay(plan, n_threads):
+        with threads(n_threads):
+            correlate_lanes(x3, w3, xi, wi, out, sh, dh, oh, ow, bmode, n_threads > 1)
+    elif n_threads > 1:
+        with threads(n_threads):
+            conv_direct_parallel(x3, w3, xi, wi, out, *geometry)
+    else:
+        conv_direct(x3, w3, xi, wi, out, *geometry)
+
+
 def _direct(xe: np.ndarray, w: np.ndarray, plan: Plan, offsets, workers: int, bmode: int = _conv.ZERO,
             finite_kernel: bool = True) -> np.ndarray:
-    """The direct kernel: the blocked loop, or the lane layout for long kernel rows where the
-    cost model prefers it (never zero fill with a non-finite kernel: the packed zeros would
-    meet its taps)."""
+    """The direct kernel, through the polyphase form for a column stride or dilation where
+    the cost model prefers it (:mod:`sigconv._polyphase`)."""
     x3, w3 = _as3d(xe, plan.nd), _as3d(w, plan.nd)
     xi, wi = _batch_index(plan)
     n_out = plan.n_out if plan.nd == 2 else (1,) + plan.n_out
     out = np.empty((plan.batch_size,) + n_out, plan.dtype)
     n_threads = _cost.direct_threads(plan, workers)
-    if _cost.lanes_apply(plan) and (finite_kernel or bmode != _conv.ZERO) and _cost.lanes_pay(plan, n_threads):
-        sh, _, dh, _, oh, ow, _ = _geometry(plan, offsets, bmode)
-        with threads(n_threads):
-            correlate_lanes(x3, w3, xi, wi, out, sh, dh, oh, ow, bmode, n_threads > 1)
-    elif n_threads > 1:
-        with threads(n_threads):
-            conv_direct_parallel(x3, w3, xi, wi, out, *_geometry(plan, offsets, bmode))
-    else:
-        conv_direct(x3, w3, xi, wi, out, *_geometry(plan, offsets, bmode))
+    geometry = _geometry(plan, offsets, bmode)
+    if (finite_kernel or bmode != _conv.ZERO) and _cost.phases_pay(plan, workers):
+        def run(x, w, xi, wi, out, geometry, inner):
+            _unit_direct(x, w, xi, wi, out, geometry, inner, n_threads)
+        if phase_direct(x3, w3, xi, wi, out, geometry, plan, n_threads, run):
+            return out.reshape(plan.out_shape)
+    _unit_direct(x3, w3, xi, wi, out, geometry, plan, n_threads, finite_kernel)
     return out.reshape(plan.out_shape)
 
 
@@ -294,7 +309,7 @@ def _run(x, kernel, *, nd, axes, mode, method, boundary, fill_value, stride, dil
     finite_kernel = bool(np.isfinite(w).all())
     if not finite_kernel:
         method = "direct"   # a non-finite tap reaches every output it touches; no transform helps
-    bmode = _direct_boundary(plan, boundary, finite_kernel) if method == "direct" else None
+    bmode = _direct_boundary(plan, boundary, finite_kernel, workers) if method == "direct" else None
     copy = plan.extend if method != "direct" else bmode is None
     xe, offsets = _signal(x, plan, boundary, fill_value, copy)
     if method == "direct":

@@ -231,9 +231,11 @@ def test_lane_layout_equals_definition(dtype, rng, monkeypatch):
     """The lane layout (long kernel rows) is forced for every call it can compute: 1D and 2D,
     every boundary and fill, modes, row stride and dilation, kernel widths around the runs of
     eight, rows filling several lanes, segments and partial blocks; column stride/dilation
-    falls back to the blocked loop."""
+    falls back to the blocked loop (the polyphase form, which would run the lane layout on its
+    phase signals, is off: tests/test_convolve_stride.py covers it)."""
     engine = sys.modules["sigconv.convolve"]
     monkeypatch.setattr(engine._cost, "lanes_pay", lambda plan, threads: True)
+    monkeypatch.setattr(engine._cost, "phases_pay", lambda plan, workers: False)
     calls = []
     monkeypatch.setattr(engine, "correlate_lanes", lambda *a: calls.append(1) or _LANES(*a))
     cases = [((3000,), (37,)), ((700,), (8,)), ((5000,), (300,)), ((64,), (70,))]

@@ -1,0 +1,131 @@
+"""Strided and dilated direct convolution through the polyphase form (sigconv._polyphase)
+against the naive oracle of tests/reference.py, forced on and off."""
+
+from __future__ import annotations
+
+import itertools
+import sys
+
+import numpy as np
+import pytest
+
+import sigconv
+from sigconv import _cost
+from sigconv._plan import phase_geometry
+from tests.conftest import assert_close
+from tests.reference import conv_reference
+
+ENGINE = sys.modules["sigconv.convolve"]
+BOUNDARIES = ("fill", "wrap", "symmetric", "reflect", "edge")
+
+
+@pytest.fixture(params=["phases", "strided loop"])
+def forced(request, monkeypatch):
+    """Run every direct call in the polyphase form where it applies, or never; counts the
+    calls that took it."""
+    calls = []
+    original = ENGINE.phase_direct
+
+    def spy(*args, **kwargs):
+        calls.append(args[4].shape)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(ENGINE, "phase_direct", spy)
+    on = request.param == "phases"
+    monkeypatch.setattr(_cost, "phases_pay", lambda plan, workers: on and _cost.phases_apply(plan))
+    return on, calls
+
+
+def _random(rng, shape, dtype):
+    a = rng.standard_normal(shape)
+    if np.dtype(dtype).kind == "c":
+        a = a + 1j * rng.standard_normal(shape)
+    return a.astype(dtype)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.complex128])
+@pytest.mark.parametrize("correlate", [False, True])
+def test_1d_stride_dilation_equal_definition(correlate, dtype, forced, rng):
+    on, calls = forced
+    func = sigconv.correlate if correlate else sigconv.convolve
+    grid = itertools.product((5, 40), (1, 3, 11), ("full", "same", "valid"), BOUNDARIES, (2, 3, 8), (1, 2))
+    for n, m, mode, boundary, stride, dilation in grid:
+        x, k = _random(rng, n, dtype), _random(rng, m, dtype)
+        fill = 0.5 if m == 3 else 0.0
+        got = func(x, k, mode, method="direct", boundary=boundary, fill_value=fill, stride=stride,
+                   dilation=dilation)
+        want = conv_reference(x, k, mode, boundary=boundary, fill_value=fill, stride=stride, dilation=dilation,
+                              correlate=correlate)
+        assert got.dtype == np.dtype(dtype)
+        assert_close(got, want, dtype=dtype, scale=max(1.0, float(np.abs(want).max())), n_terms=m * 4)
+    assert bool(calls) == on
+
+
+@pytest.mark.parametrize("correlate", [False, True])
+def test_2d_stride_dilation_equal_definition(correlate, forced, rng):
+    on, calls = forced
+    func = sigconv.correlate2d if correlate else sigconv.convolve2d
+    grid = itertools.product([(6, 5), (9, 31)], [(3, 2), (1, 4), (2, 5)], ("full", "same", "valid"),
+                             ("fill", "wrap", "symm"), [1, (2, 3), (1, 2)], [1, (2, 1), (1, 2)])
+    for xs, ks, mode, boundary, stride, dilation in grid:
+        x, k = rng.standard_normal(xs), rng.standard_normal(ks)
+        me = [(m - 1) * d + 1 for m, d in zip(ks, (dilation,) * 2 if np.isscalar(dilation) else dilation)]
+        if mode == "valid" and not (all(a >= b for a, b in zip(xs, me)) or all(a <= b for a, b in zip(xs, me))):
+            continue
+        got = func(x, k, mode, method="direct", boundary=boundary, fill_value=-1.0, stride=stride,
+                   dilation=dilation)
+        want = conv_reference(x, k, mode, boundary=boundary, fill_value=-1.0, stride=stride, dilation=dilation,
+                              correlate=correlate, nd=2)
+        assert_close(got, want, scale=max(1.0, float(np.abs(want).max())), n_terms=64)
+    assert bool(calls) == on
+
+
+def test_batches_banks_and_threads(forced, rng):
+    """Several output phases (dilation) and a stride over batches of signals and a kernel
+    bank, on one thread and two, blocks of outputs longer than one task."""
+    x = rng.standard_normal((3, 1, 5000)).astype(np.float32)
+    bank = rng.standard_normal((4, 7)).astype(np.float32)
+    for stride, dilation, workers in itertools.product((1, 3), (1, 2), (1, 2)):
+        got = sigconv.convolve(x, bank, "same", method="direct", stride=stride, dilation=dilation, workers=workers)
+        assert got.shape == (3, 4, len(range(0, 5000, stride)))
+        for b, f in itertools.product(range(3), range(4)):
+            want = conv_reference(x[b, 0].astype(float), bank[f].astype(float), "same", stride=stride,
+                                  dilation=dilation)
+            assert_close(got[b, f], want, dtype=np.float32, scale=float(np.abs(want).max()), n_terms=7)
+
+
+def test_long_kernels_through_the_lane_layout(forced, rng):
+    """Long kernels: the phase signals go through the lane layout (one packed copy)."""
+    x, k = rng.standard_normal(20_000), rng.standard_normal(301)
+    for stride, dilation in ((2, 1), (4, 1), (1, 2), (2, 3)):
+        got = sigconv.correlate(x, k, "valid", method="direct", stride=stride, dilation=dilation, workers=1)
+        want = conv_reference(x, k, "valid", stride=stride, dilation=dilation, correlate=True)
+        assert_close(got, want, scale=float(np.abs(x).max() * np.abs(k).max()), n_terms=301)
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_non_finite_stays_local_with_padded_tap_phases(bad, forced, rng):
+    """Seven taps in three tap phases: the zero-padded phase would meet the NaN; the call
+    recomputes without the polyphase form and the NaN stays local."""
+    x, k = rng.standard_normal(300), rng.standard_normal(7)
+    x[150] = bad
+    for stride, dilation in ((3, 1), (2, 1), (1, 2)):
+        got = sigconv.convolve(x, k, "same", method="direct", stride=stride, dilation=dilation)
+        want = conv_reference(x, k, "same", stride=stride, dilation=dilation)
+        np.testing.assert_array_equal(np.isfinite(got), np.isfinite(want))
+        assert_close(got, want, scale=10.0, n_terms=7)
+
+
+def test_phase_geometry():
+    # stride 2, dilation 3: six samples per phase step, three output phases, two tap phases
+    assert phase_geometry(2, 3, 5, 10) == (6, 3, 2, 3, 4)
+    assert phase_geometry(4, 1, 16, 9) == (4, 1, 4, 4, 9)
+    assert phase_geometry(1, 4, 16, 9) == (4, 4, 1, 16, 3)
+
+
+def test_cost_model_takes_the_polyphase_form_for_strides(rng):
+    x, k = rng.standard_normal(100_000), rng.standard_normal(64)
+    for stride, dilation in ((2, 1), (8, 1)):
+        plan, _, _ = ENGINE.make_plan(x, k, nd=1, axes=(-1,), mode="valid", boundary="fill", fill_value=0,
+                                      stride=stride, dilation=dilation, flip=True)
+        assert _cost.phases_pay(plan, 1)
