@@ -23,7 +23,8 @@ kind, no time axis) raises and leaves the stream unchanged.  Streams can be copi
 """
 
 from sigconv.stream._base import Stream
-from sigconv.stream.filters import ARMA, EWMA, MovingAverage
+from sigconv.stream.filters import ARMA, EWMA, SOS, MovingAverage
 from sigconv.stream.fir import FIR
+from sigconv.stream.matcher import Matcher
 
-__all__ = ["ARMA", "EWMA", "FIR", "MovingAverage", "Stream"]
+__all__ = ["ARMA", "EWMA", "FIR", "SOS", "Matcher", "MovingAverage", "Stream"]

@@ -12,9 +12,11 @@ import numpy as np
 
 from sigconv import _filter_checks as fc
 from sigconv._kernels import recursive as rk
+from sigconv._kernels import sos as sos_kernels
 from sigconv._validate import as_array, check_int, check_option
 from sigconv.convolve import convolve
 from sigconv.filters import moving_average
+from sigconv.filters.iir import _check_sos
 from sigconv.filters.recursions import _ewma_com
 from sigconv.filters.windows import NAN_POLICIES, _resolve_weights
 from sigconv.stream._base import Stream
@@ -252,6 +254,84 @@ class ARMA(Stream):
             zi[:, take:p] = self._zi[:, :p - take]
             self._zi = zi
         self._hist = hist
+        return out
+
+    def _flush_rows(self) -> np.ndarray:
+        return np.empty((self._zi.shape[0], 0), dtype=self._dtype)
+
+
+class SOS(Stream):
+    """IIR filter in second-order sections on chunks: the twin of ``sos_filter(sos, x, zi=...)``.
+
+    Parameters
+    ----------
+    sos : array_like, shape (n_sections, 6)
+        As :func:`sigconv.filters.sos_filter` (``scipy.signal.butter(..., output="sos")``).
+    zi : array_like, optional
+        Initial state, scipy's layout: ``(n_sections, 2)`` for every channel or
+        ``(n_sections, ..., 2)`` with the chunks' batch shape.  Default zeros (rest).
+
+    Notes
+    -----
+    State (:attr:`state`): the sections' ``zi``, ``(n_sections, ..., 2)`` float64 — exactly
+    what ``sos_filter`` (and ``scipy.signal.sosfilt``) take and return, so chunked equals
+    whole bit for bit.  ``flush`` returns no samples.
+
+    Examples
+    --------
+    >>> import numpy as np, scipy.signal
+    >>> from sigconv import stream
+    >>> f = stream.SOS(scipy.signal.butter(2, 0.2, output="sos"))
+    >>> y = np.concatenate([f.push(np.ones(3)), f.push(np.ones(2))])
+    >>> np.round(y, 3)
+    array([0.067, 0.279, 0.561, 0.796, 0.96 ])
+    """
+
+    def __init__(self, sos, *, zi=None) -> None:
+        self._sos = _check_sos(sos)   # the batch function's checks of `sos`
+        sections = self._sos.shape[0]
+        if zi is not None:
+            z = as_array("zi", zi, allow_complex=False).astype(np.float64)
+            if z.ndim < 2 or z.shape[0] != sections or z.shape[-1] != 2:
+                raise ValueError(f"`zi` must have shape ({sections}, 2) or ({sections}, ..., 2) (scipy's "
+                                 f"layout with the chunks' batch shape); got {z.shape}")
+            if not np.isfinite(z).all():
+                raise ValueError("`zi` must be finite")
+            zi = z
+        self._zi0 = zi
+        super().__init__()
+
+    @property
+    def state(self) -> np.ndarray | None:
+        """``zi`` ``(n_sections, ..., 2)`` float64, scipy's layout (a copy)."""
+        if self._batch is None:
+            return None
+        z = np.moveaxis(self._zi, 0, 1)
+        return np.ascontiguousarray(z.reshape((z.shape[0],) + self._batch + (2,)))
+
+    def _describe(self) -> str:
+        return f"sections={self._sos.shape[0]}"
+
+    def _start(self, rows: np.ndarray) -> None:
+        sections, nrows = self._sos.shape[0], rows.shape[0]
+        zi = np.zeros((nrows, sections, 2))   # the kernel's layout: (B, S, 2)
+        if self._zi0 is not None:
+            z = self._zi0
+            if z.ndim > 2 and z.shape[1:-1] != self._incoming:
+                raise ValueError(f"`zi` has shape {z.shape}; it must be ({sections}, 2) or "
+                                 f"({sections}, *{self._incoming}, 2) for chunks of batch shape {self._incoming}")
+            zi[:] = np.moveaxis(z.reshape(sections, -1, 2), 1, 0)
+        self._zi = zi
+
+    def _clear(self) -> None:
+        super()._clear()
+        self.__dict__.pop("_zi", None)
+
+    def _push_rows(self, rows: np.ndarray) -> np.ndarray:
+        out = np.empty_like(rows)
+        zi = self._zi.copy()   # the kernel updates the state in place
+        sos_kernels.sos_serial(rows, self._sos, zi, False, False, out)
+        self._zi = zi
         return out
 
     def _flush_rows(self) -> np.ndarray:

@@ -240,7 +240,8 @@ class FIR(Stream):
         if not finite:
             part = part.copy()
             self._direct_tail(ext, part)
-        y += part
+        with np.errstate(invalid="ignore", over="ignore"):   # inf + -inf is NaN, as in the batch sum
+            y += part
 
     def _direct_tail(self, ext: np.ndarray, y: np.ndarray) -> None:
         """Tail contributions ``y`` whose window holds a non-finite sample, summed directly
@@ -261,4 +262,6 @@ class FIR(Stream):
             y[rows_, cols] = (win[rows_, starts] * self._tail_taps[::-1]).sum(axis=1)
 
     def _flush_rows(self) -> np.ndarray:
+        if self.taps == 1:
+            return np.empty((self._hist.shape[0], 0), dtype=self._dtype)
         return self._push_rows(np.zeros((self._hist.shape[0], self.taps - 1), dtype=self._dtype))
