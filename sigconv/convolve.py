@@ -217,6 +217,15 @@ def _integer_overflow_risk(x: np.ndarray, kernel: np.ndarray, plan: Plan) -> boo
     return bound > _MAX_EXACT
 
 
+def _integer_result(x: np.ndarray, kernel: np.ndarray, plan: Plan, boundary: str, fill_value) -> bool:
+    """Whether every output is an integer a transform must round to: integer inputs (and an
+    integer fill value where one is read) whose sums stay within :data:`_MAX_EXACT`, where the
+    transform's rounding error stays far below 0.5."""
+    if x.dtype.kind not in "biu" or kernel.dtype.kind not in "biu" or _integer_overflow_risk(x, kernel, plan):
+        return False
+    return not (plan.extend and boundary == "fill") or float(np.real(fill_value)).is_integer()
+
+
 def _pick(plan: Plan, workers: int, x: np.ndarray | None = None, kernel: np.ndarray | None = None) -> str:
     if x is not None and _integer_overflow_risk(x, kernel, plan):
         return "direct"
@@ -316,6 +325,9 @@ def _run(x, kernel, *, nd, axes, mode, method, boundary, fill_value, stride, dil
         out = _direct(xe, w, plan, offsets, workers, _conv.ZERO if bmode is None else bmode, finite_kernel)
     else:
         out = _transform(xe, kernel, w, plan, offsets, workers, method)
+        if _integer_result(x, kernel, plan, boundary, fill_value):   # exact, as the direct sums are
+            out = np.rint(out, out=out) if out.flags.writeable else np.rint(out)
+            out += 0.0   # -0.0 (a rounded -1e-17) becomes 0.0
     if plan.conj_output:
         out = np.conj(out)
     out = place_axes(out, plan)

@@ -569,3 +569,27 @@ def test_simple_plan_equals_validated_plan(dtype):
         assert fast == full
     assert engine._simple_plan(np.ones(3), np.ones(4), "full", "auto", -1, "fill", 0, 1, 1, True) is None
     assert engine._simple_plan(np.ones(5), np.ones(2, np.float32), "full", "auto", -1, "fill", 0, 1, 1, True) is None
+
+
+# ----------------------------------------------------------------------------- exact integers
+@pytest.mark.parametrize("method", METHODS)
+def test_integers_exact_on_every_method(method, rng):
+    """Integer inputs within the bound the cost model uses give exactly integer results on
+    every method (the transforms round), equal to scipy's integer convolution; 1D, 2D, a
+    batch, a boundary and an integer fill value."""
+    np.testing.assert_array_equal(sigconv.convolve(np.arange(3), np.arange(3), method=method), [0, 0, 1, 4, 4])
+    assert not np.signbit(sigconv.convolve(np.arange(3), np.arange(3), method=method)).any()
+    x = rng.integers(-1000, 1000, (3, 5000))
+    k = rng.integers(-50, 50, 301)
+    want = np.array([ss.convolve(row, k) for row in x], dtype=np.float64)
+    np.testing.assert_array_equal(sigconv.convolve(x, k, method=method), want)
+    img, ker = rng.integers(0, 256, (120, 90), dtype=np.uint8), rng.integers(-3, 4, (9, 7)).astype(np.int16)
+    np.testing.assert_array_equal(sigconv.convolve2d(img, ker, "same", method=method, boundary="symm"),
+                                  ss.convolve2d(img.astype(np.int64), ker, "same", boundary="symm"))
+    np.testing.assert_array_equal(sigconv.correlate(x[0], k, method=method, fill_value=2),
+                                  ss.correlate(np.pad(x[0], 300, constant_values=2), k, "valid"))
+
+
+def test_non_integer_fill_is_not_rounded():
+    got = sigconv.convolve(np.arange(3), np.arange(3), method="fft", fill_value=0.5)
+    np.testing.assert_allclose(got, [1.5, 1.0, 1.0, 4.0, 4.5])
