@@ -399,3 +399,72 @@ def sos_loop(sos, x):
             y[t] = acc
         v = y
     return v
+
+
+def match_template_masked_naive(x, template, mask=None, score="zncc", nan_policy="propagate", mode="valid"):
+    """API.md §3b by the definitions, one window at a time in float64: the template's masked
+    pixels ``mask`` (None: all) and, under "omit", the window's finite samples; "omit" with
+    mode='same' counts the padding as missing.  Pearson's r over the gathered pixels for zncc
+    (0 for a constant window), OpenCV's masked formulas for ncc/ccorr/sqdiff; ccorr, sqdiff
+    and zdist² rescaled by m / count; NaN (zdist: inf) where fewer than m/2 samples remain, or
+    under "propagate" where a non-finite sample falls on the mask."""
+    import itertools
+
+    x = np.asarray(x, dtype=np.float64)
+    t = np.asarray(template, dtype=np.float64)
+    w = np.ones(t.shape, dtype=bool) if mask is None else np.asarray(mask).astype(bool)
+    if mode == "same":
+        x = np.pad(x, [(k // 2, (k - 1) // 2) for k in t.shape],
+                   constant_values=np.nan if nan_policy == "omit" else 0.0)
+    out_shape = tuple(n - k + 1 for n, k in zip(x.shape, t.shape))
+    out = np.empty(out_shape)
+    m = int(w.sum())
+    missing = np.inf if score == "zdist" else np.nan
+    for idx in itertools.product(*(range(s) for s in out_shape)):
+        win = x[tuple(slice(i, i + k) for i, k in zip(idx, t.shape))]
+        keep = w & np.isfinite(win)
+        if nan_policy == "propagate" and keep.sum() < m:
+            out[idx] = missing
+            continue
+        count = int(keep.sum())
+        if 2 * count < m:
+            out[idx] = missing
+            continue
+        a, b = win[keep], t[keep]
+        if score in ("zncc", "zdist"):
+            az, bz = a - a.mean(), b - b.mean()
+            if np.ptp(a) == 0 or np.ptp(b) == 0:
+                out[idx] = 0.0 if score == "zncc" else np.sqrt(m)
+                continue
+            r = np.sum(az * bz) / np.sqrt(np.sum(az * az) * np.sum(bz * bz))
+            out[idx] = r if score == "zncc" else np.sqrt(max(2 * count * (1 - r), 0.0) * m / count)
+        elif score == "ncc":
+            den = np.sqrt(np.sum(a * a) * np.sum(b * b))
+            out[idx] = 0.0 if not np.any(a) else np.sum(a * b) / den
+        elif score == "ccorr":
+            out[idx] = np.sum(a * b) * m / count
+        else:
+            out[idx] = np.sum((a - b) ** 2) * m / count
+    return out
+
+
+def subpixel_naive(scores, position):
+    """The 3-point parabola vertex along each axis through ``position`` of ``scores``: offset
+    ``(l - r) / (2 (l - 2c + r))``, 0 where a neighbour is outside or not finite (or the
+    three are not a strict maximum's neighbourhood: a flat or convex fit)."""
+    s = np.asarray(scores, dtype=np.float64)
+    pos = [float(p) for p in position]
+    for ax in range(s.ndim):
+        i = list(int(p) for p in position)
+        if i[ax] == 0 or i[ax] == s.shape[ax] - 1:
+            continue
+        c = s[tuple(i)]
+        i[ax] -= 1
+        lft = s[tuple(i)]
+        i[ax] += 2
+        rgt = s[tuple(i)]
+        den = lft - 2 * c + rgt
+        if not (np.isfinite(lft) and np.isfinite(rgt)) or den >= 0:
+            continue
+        pos[ax] += 0.5 * (lft - rgt) / den
+    return pos

@@ -429,3 +429,96 @@ def _scores_2d(code, xc, num, r0, c0, mh, mw, strip, chunk, t2, tol, floor, out)
 
 
 scores_2d_serial, scores_2d_parallel = serial_and_parallel(_scores_2d)
+
+
+# ----------------------------------------------------------------------------- masked scores
+
+
+def _masked_scores(code, omit, c, s1, s2, n, t1, t2, bad, offsets, m, tm2, d, tol, floor, chunk, out):
+    """Scores of a masked template (or of a signal with missing samples) from correlations.
+
+    The caller correlates, over the window's masked pixels ``w`` (and, with ``omit``, the
+    signal's validity map ``v``): ``c = corr(x, w*t')``, ``s1 = corr(x, w)``,
+    ``s2 = corr(x**2, w)`` and, with ``omit``, ``n = corr(v, w)``, ``t1 = corr(v, w*t')``,
+    ``t2 = corr(v, w*t'**2)``; ``x`` is the prepared signal (zero where missing) and ``t'`` the
+    template as the score needs it (minus its masked mean for ZNCC/ZDIST/SQDIFF, raw for NCC and
+    CCORR).  ``bad = corr(non-finite map, w)`` under "propagate" (windows with ``bad > 0.5``
+    score NaN, ZDIST inf).
+
+    c, s1, s2, n, t1, t2, bad : (B, L0, L1, L2) float32/float64 (one dtype), C-contiguous; an
+        unused one has shape (0, 0, 0, 0) (``t1`` then counts as 0 and ``t2`` as ``tm2``).  The
+        valid output ``(i, j, k)`` reads index ``(b, o0 + i, o1 + j, o2 + k)``,
+        ``offsets = (o0, o1, o2)``.
+    m : number of masked pixels.  tm2 : ``sum(w * t'**2)`` over the whole mask.
+    d : (B,) float64, SQDIFF only: template mean minus the signal's centre per batch item.
+    tol : relative tolerance of the correlations; a window whose variance (ZNCC/ZDIST) is below
+        ``tol * s2 + floor`` counts as constant, one whose ``s2`` (NCC) is below ``floor`` as zero.
+    chunk : outputs per task along the last axis.
+    out : (B, n0, n1, n2) float32/float64, written entirely.  With ``omit`` a window keeping
+        fewer than half of the ``m`` samples scores NaN (ZDIST inf); CCORR and SQDIFF sums are
+        rescaled by ``m / count``.
+    """
+    nb, n0, n1, n2 = out.shape
+    o0, o1, o2 = offsets
+    n_chunks = (n2 + chunk - 1) // chunk
+    use_s1 = s1.shape[0] > 0
+    use_s2 = s2.shape[0] > 0
+    use_t1 = t1.shape[0] > 0
+    use_t2 = t2.shape[0] > 0
+    use_bad = bad.shape[0] > 0
+    missing = np.inf if code == ZDIST else np.nan
+    for task in prange(nb * n0 * n1 * n_chunks):
+        q = task // n_chunks
+        k0 = (task % n_chunks) * chunk
+        k1 = min(k0 + chunk, n2)
+        b = q // (n0 * n1)
+        i = (q // n1) % n0
+        j = q % n1
+        db = d[b]
+        for k in range(k0, k1):
+            p0 = o0 + i
+            p1 = o1 + j
+            p2 = o2 + k
+            if use_bad and bad[b, p0, p1, p2] > 0.5:
+                out[b, i, j, k] = missing
+                continue
+            a = np.float64(c[b, p0, p1, p2])
+            x1 = np.float64(s1[b, p0, p1, p2]) if use_s1 else 0.0
+            x2 = np.float64(s2[b, p0, p1, p2]) if use_s2 else 0.0
+            count = np.float64(m)
+            if omit:
+                count = np.floor(np.float64(n[b, p0, p1, p2]) + 0.5)
+                if 2.0 * count < m:
+                    out[b, i, j, k] = missing
+                    continue
+            u1 = np.float64(t1[b, p0, p1, p2]) if use_t1 else 0.0
+            u2 = np.float64(t2[b, p0, p1, p2]) if use_t2 else tm2
+            if code == ZNCC or code == ZDIST:
+                num = a - x1 * u1 / count
+                vx = x2 - x1 * x1 / count
+                vt = u2 - u1 * u1 / count
+                if vx <= tol * x2 + floor or vt <= tol * tm2:
+                    if code == ZNCC:
+                        out[b, i, j, k] = 0.0
+                    else:
+                        out[b, i, j, k] = np.sqrt(np.float64(m))
+                    continue
+                r = min(1.0, max(-1.0, num / np.sqrt(vx * vt)))
+                if code == ZNCC:
+                    out[b, i, j, k] = r
+                else:
+                    out[b, i, j, k] = np.sqrt(max(2.0 * m * (1.0 - r), 0.0))
+            elif code == NCC:
+                if x2 <= floor or u2 <= 0.0:
+                    out[b, i, j, k] = 0.0
+                else:
+                    out[b, i, j, k] = min(1.0, max(-1.0, a / np.sqrt(x2 * u2)))
+            elif code == CCORR:
+                out[b, i, j, k] = a * (m / count)
+            else:
+                # sum of w*v*(x - t' - d)**2 with t' the template minus its masked mean
+                val = x2 - 2.0 * a - 2.0 * db * x1 + u2 + 2.0 * db * u1 + db * db * count
+                out[b, i, j, k] = max(val, 0.0) * (m / count)
+
+
+masked_scores_serial, masked_scores_parallel = serial_and_parallel(_masked_scores)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 import numpy as np
+import scipy.fft as sfft
 
 from sigconv._kernels import sliding as _k
 from sigconv._validate import as_array, check_axes
@@ -50,3 +51,8 @@ def _check_template(t: np.ndarray, score: str) -> None:
 def _kernel(pair, workers: int):
     return pair[1] if workers > 1 else pair[0]
 
+
+
+def _spectrum_shape(shape: tuple[int, ...]) -> tuple[int, ...]:
+    # a circular correlation of length >= N leaves every 'valid' output free of wrap-around
+    return tuple(sfft.next_fast_len(n, real=True) for n in shape)

@@ -24,8 +24,10 @@ from sigconv.match._common import (
     _check_template,
     _kernel,
     _real_array,
+    _spectrum_shape,
     _template_axes,
 )
+from sigconv.match.masked import check_mask, check_masked_template, check_nan_policy, masked_scores
 from sigconv.match.peaks import Peaks, _peaks_of
 from sigconv.match.windows import _pad_prepared, _prepare, _Prepared, _tolerance, _window_sums
 
@@ -46,11 +48,6 @@ def _template_spectrum(t: np.ndarray, fshape: tuple[int, ...], workers: int) -> 
     for i in range(nd - 1):
         spec = sfft.fft(spec, fshape[i], axis=i - nd, workers=workers, overwrite_x=True)
     return spec
-
-
-def _spectrum_shape(shape: tuple[int, ...]) -> tuple[int, ...]:
-    # a circular correlation of length >= N leaves every 'valid' output free of wrap-around
-    return tuple(sfft.next_fast_len(n, real=True) for n in shape)
 
 
 class Matcher:
@@ -97,6 +94,7 @@ class Matcher:
         self._prepared: dict = {}
         self._spectra: dict = {}
         self._sums: dict = {}
+        self._derived: dict = {}   # signal-side arrays of the masked scores (sigconv.match.masked)
 
     # -- helpers keyed by what they depend on
     def _signal(self, axes, pads, centred, dtype):
@@ -121,7 +119,9 @@ class Matcher:
             self._sums[key] = (s1, s2, bad)
         return self._sums[key]
 
-    def _fft_correlation(self, key, xc: np.ndarray, t: np.ndarray) -> np.ndarray:
+    def _fft_correlation(self, key, xc: np.ndarray, t: np.ndarray, tspec: np.ndarray | None = None):
+        """Correlation through the signal's cached spectrum; ``tspec`` (optional) is
+        :meth:`_kernel_spectrum` of ``t``, for a kernel used against several signals."""
         nd = t.ndim - 1
         axes = tuple(range(-nd, 0))
         fshape = _spectrum_shape(xc.shape[-nd:])
@@ -129,8 +129,10 @@ class Matcher:
         if skey not in self._spectra:
             self._spectra[skey] = sfft.rfftn(xc, fshape, axes=axes, workers=self._workers)
         spec = self._spectra[skey]
-        tspec = _template_spectrum(t[(Ellipsis,) + tuple(slice(None, None, -1) for _ in range(nd))],
-                                   fshape, self._workers)
+        if tspec is None:
+            tspec = self._kernel_spectrum(t, fshape)
+        else:
+            tspec = tspec.copy()
         if tspec.shape == spec.shape:
             np.multiply(tspec, spec, out=tspec)
         else:
@@ -139,23 +141,34 @@ class Matcher:
         # correlation = convolution with the flipped template; valid outputs start at m - 1
         return y, tuple(m - 1 for m in t.shape[1:])
 
+    def _kernel_spectrum(self, t: np.ndarray, fshape: tuple[int, ...]) -> np.ndarray:
+        """Spectrum of the flipped ``t`` ``(1 or B, *shape)``: correlating = convolving with it."""
+        flip = (Ellipsis,) + tuple(slice(None, None, -1) for _ in fshape)
+        return _template_spectrum(t[flip], fshape, self._workers)
+
+    def _method(self, xc: np.ndarray, tk: np.ndarray, nd: int, method: str) -> str:
+        """The concrete method for ``method='auto'``: the cached FFT for 2D templates of
+        ``_FFT_TAPS_2D`` taps or more and for 3D, else the convolution engine's choice."""
+        from sigconv.convolve import choose_method
+
+        if method != "auto":
+            return method
+        if nd == 3 or (nd == 2 and tk.shape[-1] * tk.shape[-2] >= _FFT_TAPS_2D):
+            return "fft"   # the cached signal spectrum: one transform per template, none per signal
+        kw = {"axis": -1} if nd == 1 else {"axes": (-2, -1)}
+        return choose_method(xc, tk, "valid", workers=self._workers, **kw)
+
     def _correlation(self, key, xc: np.ndarray, t: np.ndarray, method: str) -> np.ndarray:
         """Sliding dot product, 'valid' over the last ``t.ndim - 1`` axes; ``t`` is ``(1 or B, *shape)``.
 
         Returns ``(y, offsets)``: the valid outputs are ``y[..., o0:o0 + n0, o1:o1 + n1]`` (an
         FFT result is returned whole, so the scoring kernel reads it without a copy).
         """
-        from sigconv.convolve import choose_method, correlate, correlate2d
+        from sigconv.convolve import correlate, correlate2d
 
         nd = t.ndim - 1
         tk = t[0] if t.shape[0] == 1 else t
-        if method == "auto":
-            if nd == 3 or (nd == 2 and tk.shape[-1] * tk.shape[-2] >= _FFT_TAPS_2D):
-                # the cached signal spectrum: one transform per template, none per signal
-                method = "fft"
-            else:
-                kw = {"axis": -1} if nd == 1 else {"axes": (-2, -1)}
-                method = choose_method(xc, tk, "valid", workers=self._workers, **kw)
+        method = self._method(xc, tk, nd, method)
         if method == "fft":
             return self._fft_correlation(key, xc, t)
         if nd == 1:
@@ -167,13 +180,20 @@ class Matcher:
         return scipy.signal.correlate(xc, t, mode="valid", method="direct"), (0, 0, 0)
 
     def match(self, template: ArrayLike, *, score: Score = "zncc",
-              method: Literal["auto", "direct", "fft", "overlap-add"] = "auto") -> np.ndarray:
+              method: Literal["auto", "direct", "fft", "overlap-add"] = "auto", mask: ArrayLike | None = None,
+              nan_policy: Literal["propagate", "omit"] = "propagate") -> np.ndarray:
         """Score ``template`` at every placement; see :func:`match_template`."""
         score = check_option("score", score, SCORES)
         method = check_option("method", method, METHODS)
+        omit = check_nan_policy(nan_policy)
         t = _real_array("template", template)
         axes = _template_axes(self._x, t, self._axes)
-        _check_template(t, score)
+        w = check_mask(mask, t.shape)
+        _check_template(t, score if w is None else "sqdiff")
+        if w is not None:
+            check_masked_template(t, w, score)
+            if w.all():
+                w = None
         dtype = float_dtype(self._x, t)
         tshape = t.shape
         sizes = tuple(self._x.shape[a] for a in axes)
@@ -188,6 +208,9 @@ class Matcher:
         centred = score in _CENTRED
         key = (axes, pads, centred, dtype.str)
         prep, batch = self._signal(axes, pads, centred, dtype)
+        if w is not None or (omit and (prep.bad is not None or self.mode == "same")):
+            out = masked_scores(self, key, prep, pads, t, w, score, omit, method)
+            return self._arrange(out, batch, axes)
         t_used, t2 = _prepared_template(t, score, prep.centre)
         num, offsets = self._correlation(key, prep.xc, t_used.astype(dtype), method)
         m = int(np.prod(tshape))
@@ -199,6 +222,11 @@ class Matcher:
             sizes = zip(offsets, prep.xc.shape[1:], tshape, strict=True)
             valid = tuple(slice(o, o + n - k + 1) for o, n, k in sizes)
             out = self._combined_scores(key, score, prep, num[(Ellipsis,) + valid], tshape, t2, tol, floor)
+        return self._arrange(out, batch, axes)
+
+    @staticmethod
+    def _arrange(out: np.ndarray, batch: tuple[int, ...], axes: tuple[int, ...]) -> np.ndarray:
+        """Scores ``(B, *S_out)`` back in the layout of ``x``: batch axes in place."""
         out = out.reshape(batch + out.shape[1:])
         out = np.moveaxis(out, tuple(range(-len(axes), 0)), axes)
         return np.ascontiguousarray(out)
@@ -238,11 +266,12 @@ class Matcher:
         return out
 
     def locate(self, template: ArrayLike, *, threshold: float | None = 0.8, min_distance: int | None = None,
-               max_matches: int | None = None, score: Score = "zncc") -> Peaks:
+               max_matches: int | None = None, score: Score = "zncc", mask: ArrayLike | None = None,
+               nan_policy: Literal["propagate", "omit"] = "propagate", subpixel: bool = False) -> Peaks:
         """Peaks of :meth:`match`; see :func:`locate`."""
         t = _real_array("template", template)
-        scores = self.match(t, score=score)
-        return _peaks_of(scores, t.shape, score, threshold, min_distance, max_matches)
+        scores = self.match(t, score=score, mask=mask, nan_policy=nan_policy)
+        return _peaks_of(scores, t.shape, score, threshold, min_distance, max_matches, subpixel)
 
 
 def _prepared_template(t: np.ndarray, score: str, centre: np.ndarray):
@@ -264,7 +293,8 @@ def _prepared_template(t: np.ndarray, score: str, centre: np.ndarray):
 @dask_aware("match_template")
 def match_template(x: ArrayLike, template: ArrayLike, *, mode: Literal["valid", "same"] = "valid",
                    score: Score = "zncc", method: Literal["auto", "direct", "fft", "overlap-add"] = "auto",
-                   axes: Sequence[int] | None = None, workers: int | None = None) -> np.ndarray:
+                   axes: Sequence[int] | None = None, workers: int | None = None, mask: ArrayLike | None = None,
+                   nan_policy: Literal["propagate", "omit"] = "propagate") -> np.ndarray:
     r"""Score a template at every placement over a signal, an image or a volume.
 
     The template is matched over the last ``template.ndim`` axes of ``x`` (or over ``axes``);
@@ -306,6 +336,20 @@ def match_template(x: ArrayLike, template: ArrayLike, *, mode: Literal["valid", 
         The axes of ``x`` the template's axes slide over, in the template's order.
     workers : int, optional
         Threads (None: every core, 1: single-threaded).
+    mask : array_like of bool, optional
+        The template's pixels that belong to the target (its shape; bool or 0/1): every score
+        uses only those, so a non-rectangular target ignores its background.  'ccorr', 'ncc'
+        and 'sqdiff' equal OpenCV ``matchTemplate(..., mask=mask)``; 'zncc' is Pearson's r
+        over the masked pixels of the window and the template (Padfield's masked NCC).  A
+        window counts NaN only where a non-finite sample falls on a masked pixel.
+    nan_policy : {'propagate', 'omit'}
+        'propagate' (default): a window covering NaN or inf scores NaN (zdist: inf).  'omit':
+        non-finite samples of ``x`` are missing data; each window is scored over its finite
+        samples (and the template's matching ones), 'ccorr' and 'sqdiff' sums (and the squared
+        'zdist') are rescaled by ``m / count`` to stay comparable, and a window keeping fewer
+        than half of the template's ``m`` (masked) samples scores NaN (zdist: inf).  With
+        ``mode='same'`` the samples beyond the edges are missing too, so a target cut by the
+        edge still scores.
 
     Returns
     -------
@@ -319,13 +363,15 @@ def match_template(x: ArrayLike, template: ArrayLike, *, mode: Literal["valid", 
     ValueError
         Empty input, a template of more than 3 dimensions or larger than ``x`` (in either
         mode, as skimage), a non-finite template, a constant template for 'zncc'/'zdist', an all-zero
-        template for 'ncc', bad options.
+        template for 'ncc', bad options; a ``mask`` of another shape, with values other than
+        0 and 1, or all False; a template constant (zncc, zdist) or zero (ncc) over ``mask``.
     TypeError
         Non-numeric or complex input.
 
     See Also
     --------
     find_peaks, locate, Matcher : several templates against one signal.
+    sigconv.match.masked : how masked and 'omit' scores are computed.
 
     Notes
     -----
@@ -336,6 +382,19 @@ def match_template(x: ArrayLike, template: ArrayLike, *, mode: Literal["valid", 
     of 1e4 standard deviations, where skimage and OpenCV return values far outside [-1, 1].
     A window counts as constant when its variance is below about ``1e-10`` times its mean
     square about the signal's mean (the rounding level of those sums).
+
+    With a ``mask`` or missing samples under 'omit', the window sums are correlations of
+    the centred signal, its square and its validity map with the mask (three for zncc and no
+    missing samples, six at most), through the signal's cached spectrum: a few transforms of
+    the signal, never a loop over windows.  Their rounding is relative to the whole signal's
+    magnitude (float32 input: float32 transforms), so a window whose variance is below about
+    ``1e-5`` (float32) or ``1e-13`` (float64) times the signal's mean square counts as
+    constant.
+
+    References
+    ----------
+    .. [1] D. Padfield, "Masked object registration in the Fourier domain", IEEE Trans. Image
+       Processing 21(5), 2012.
 
     Examples
     --------
@@ -348,15 +407,28 @@ def match_template(x: ArrayLike, template: ArrayLike, *, mode: Literal["valid", 
     >>> image = np.random.default_rng(1).random((64, 64, 3))
     >>> match_template(image, image[10:20, 30:45, 0], axes=(0, 1)).shape
     (55, 50, 3)
+
+    A disc-shaped target, half hidden by NaN, still found at its place with 'omit':
+
+    >>> img = np.random.default_rng(2).standard_normal((80, 80))
+    >>> yy, xx = np.mgrid[:21, :21]
+    >>> disc = (yy - 10) ** 2 + (xx - 10) ** 2 <= 100
+    >>> tpl = img[30:51, 40:61].copy()
+    >>> img[30:40, 40:61] = np.nan
+    >>> s = match_template(img, tpl, mask=disc, nan_policy="omit")
+    >>> np.unravel_index(np.nanargmax(s), s.shape), round(float(np.nanmax(s)), 3)
+    ((np.int64(30), np.int64(40)), 1.0)
     """
-    return Matcher(x, mode=mode, axes=axes, workers=workers).match(template, score=score, method=method)
+    return Matcher(x, mode=mode, axes=axes, workers=workers).match(template, score=score, method=method,
+                                                                   mask=mask, nan_policy=nan_policy)
 
 
 @dask_aware("locate")
 def locate(x: ArrayLike, template: ArrayLike, *, threshold: float | None = 0.8,
            min_distance: int | None = None,
            max_matches: int | None = None, score: Score = "zncc",
-           mode: Literal["valid", "same"] = "valid", workers: int | None = None) -> Peaks:
+           mode: Literal["valid", "same"] = "valid", workers: int | None = None, mask: ArrayLike | None = None,
+           nan_policy: Literal["propagate", "omit"] = "propagate", subpixel: bool = False) -> Peaks:
     """Find where ``template`` occurs in ``x``: :func:`match_template` then :func:`find_peaks`.
 
     Parameters
@@ -379,6 +451,11 @@ def locate(x: ArrayLike, template: ArrayLike, *, threshold: float | None = 0.8,
         centre (``start + M // 2``).
     workers : int, optional
         Threads.
+    mask, nan_policy : optional
+        See :func:`match_template`.
+    subpixel : bool
+        Refine the positions to a fraction of a sample (float positions; see
+        :func:`find_peaks`).
 
     Returns
     -------
@@ -406,4 +483,5 @@ def locate(x: ArrayLike, template: ArrayLike, *, threshold: float | None = 0.8,
     if max_matches is not None:
         check_int("max_matches", max_matches, minimum=1)
     return Matcher(xa, mode=mode, workers=workers).locate(
-        t, threshold=threshold, min_distance=min_distance, max_matches=max_matches, score=score)
+        t, threshold=threshold, min_distance=min_distance, max_matches=max_matches, score=score, mask=mask,
+        nan_policy=nan_policy, subpixel=subpixel)

@@ -20,7 +20,7 @@ class Peaks:
 
     Attributes
     ----------
-    positions : ndarray of int64, shape (k, ndim)
+    positions : ndarray of int64 (float64 when refined to sub-sample), shape (k, ndim)
         Index of each peak in the score map (for ``match_template(mode='valid')`` scores: the
         first sample of the matching window).
     scores : ndarray, shape (k,)
@@ -35,7 +35,8 @@ class Peaks:
 
     def __repr__(self) -> str:
         pairs = zip(self.positions[:6], self.scores[:6], strict=True)
-        items = [f"{tuple(int(v) for v in p)}: {s:.4g}" for p, s in pairs]
+        fmt = (lambda v: int(v)) if self.positions.dtype.kind in "iu" else (lambda v: round(float(v), 3))
+        items = [f"{tuple(fmt(v) for v in p)}: {s:.4g}" for p, s in pairs]
         more = ", ..." if len(self) > 6 else ""
         return f"Peaks({len(self)} peak{'s' if len(self) != 1 else ''}: {{{', '.join(items)}{more}}})"
 
@@ -61,7 +62,7 @@ def _border(exclude_border, min_distance: int, ndim: int) -> tuple[int, ...]:
 
 
 def find_peaks(scores: ArrayLike, *, threshold: float | None = None, min_distance: int = 1,
-               max_peaks: int | None = None, exclude_border: bool | int = False) -> Peaks:
+               max_peaks: int | None = None, exclude_border: bool | int = False, subpixel: bool = False) -> Peaks:
     """Local maxima of a 1D or 2D score map by non-maximum suppression.
 
     A peak is a sample that is the largest within ``min_distance`` (Chebyshev distance) and
@@ -86,11 +87,17 @@ def find_peaks(scores: ArrayLike, *, threshold: float | None = None, min_distanc
     exclude_border : bool or int
         True drops candidates within ``min_distance`` of the edge, an int within that many
         samples, False (default) none.
+    subpixel : bool
+        Refine each position by a 3-point parabola through the peak and its two neighbours
+        along every axis (``.positions`` become float64; an axis where a neighbour is missing,
+        at the edge or NaN, keeps the integer position).  ``.scores`` stay the sampled peak
+        values.  The error is below 0.05 sample on sampled Gaussian blobs.
 
     Returns
     -------
     Peaks
-        ``.positions`` ``(k, scores.ndim)`` int64 and ``.scores`` ``(k,)``, best first.
+        ``.positions`` ``(k, scores.ndim)`` int64 (float64 with ``subpixel``) and
+        ``.scores`` ``(k,)``, best first.
 
     Examples
     --------
@@ -99,11 +106,18 @@ def find_peaks(scores: ArrayLike, *, threshold: float | None = None, min_distanc
     >>> p = find_peaks(np.array([0.1, 0.9, 0.2, 0.3, 0.8, 0.1]), threshold=0.5)
     >>> p.positions.ravel().tolist(), p.scores.tolist()
     ([1, 4], [0.9, 0.8])
+
+    A Gaussian peak sampled 0.3 sample right of index 10:
+
+    >>> g = np.exp(-0.5 * ((np.arange(21) - 10.3) / 2.0) ** 2)
+    >>> print(f"{find_peaks(g, subpixel=True).positions[0, 0]:.2f}")
+    10.29
     """
     s = _real_array("scores", scores)
     if s.ndim not in (1, 2):
         raise ValueError(f"`scores` must be 1D or 2D; got shape {s.shape}")
     threshold = _check_threshold(threshold)
+    subpixel = _check_subpixel(subpixel)
     d = check_int("min_distance", min_distance, minimum=1)
     if max_peaks is not None:
         max_peaks = check_int("max_peaks", max_peaks, minimum=1)
@@ -139,15 +153,66 @@ def find_peaks(scores: ArrayLike, *, threshold: float | None = None, min_distanc
     _k.greedy_suppress(rows, cols, d, limit, work.shape[0], work.shape[1], keep)
     rows, cols = rows[keep], cols[keep]
     positions = cols[:, None] if s.ndim == 1 else np.stack([rows, cols], axis=1)
-    return Peaks(np.ascontiguousarray(positions, dtype=np.int64), s2[rows, cols].copy())
+    positions = np.ascontiguousarray(positions, dtype=np.int64)
+    if subpixel:
+        positions = refine(s, positions)
+    return Peaks(positions, s2[rows, cols].copy())
 
 
-def _peaks_of(scores, tshape, score, threshold, min_distance, max_matches) -> Peaks:
+def _check_subpixel(subpixel) -> bool:
+    if not isinstance(subpixel, (bool, np.bool_)):
+        raise TypeError(f"`subpixel` must be True or False; got {subpixel!r}")
+    return bool(subpixel)
+
+
+def refine(scores: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """Sub-sample peak positions: a 3-point parabola through each peak along every axis.
+
+    Along each axis the vertex of the parabola through the peak value ``c`` and its two
+    neighbours ``l`` and ``r`` lies at ``(l - r) / (2 (l - 2c + r))`` samples from the peak
+    (at most half a sample for a maximum).  The position stays on the sample along an axis where
+    a neighbour is outside the map or not finite, or where the three values are not concave.
+
+    Parameters
+    ----------
+    scores : ndarray, any number of dimensions
+    positions : (k, scores.ndim) int array, each a local maximum of ``scores``.
+
+    Returns
+    -------
+    (k, scores.ndim) float64 array.
+    """
+    s = np.asarray(scores, dtype=np.float64)
+    pos = np.asarray(positions, dtype=np.int64)
+    out = pos.astype(np.float64)
+    if pos.shape[0] == 0:
+        return out
+    centre = s[tuple(pos.T)]
+    for ax in range(s.ndim):
+        i = pos[:, ax]
+        inside = (i > 0) & (i < s.shape[ax] - 1)
+        lo = pos.copy()
+        hi = pos.copy()
+        lo[:, ax] = np.where(inside, i - 1, i)
+        hi[:, ax] = np.where(inside, i + 1, i)
+        left = s[tuple(lo.T)]
+        right = s[tuple(hi.T)]
+        den = left - 2.0 * centre + right
+        with np.errstate(invalid="ignore"):
+            ok = inside & np.isfinite(left) & np.isfinite(right) & (den < 0)
+        shift = np.zeros(pos.shape[0])
+        shift[ok] = 0.5 * (left[ok] - right[ok]) / den[ok]
+        out[:, ax] += np.clip(shift, -0.5, 0.5)
+    return out
+
+
+def _peaks_of(scores, tshape, score, threshold, min_distance, max_matches, subpixel=False) -> Peaks:
     threshold = _check_threshold(threshold)
     if min_distance is None:
         min_distance = int(min(tshape))
     if score in MINIMISED:
         p = find_peaks(-scores, threshold=None if threshold is None else -threshold,
-                       min_distance=min_distance, max_peaks=max_matches)
+                       min_distance=min_distance, max_peaks=max_matches, subpixel=subpixel)
         return Peaks(p.positions, -p.scores)
-    return find_peaks(scores, threshold=threshold, min_distance=min_distance, max_peaks=max_matches)
+    return find_peaks(scores, threshold=threshold, min_distance=min_distance, max_peaks=max_matches,
+                      subpixel=subpixel)

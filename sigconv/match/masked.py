@@ -1,0 +1,173 @@
+"""Masked templates and missing samples: every score over a window's valid pixels only.
+
+With a template mask ``w`` (the pixels that belong to the target) and, under
+``nan_policy='omit'``, the signal's validity map ``v`` (1 where finite and inside the signal),
+each window's score uses only the pixels where ``w * v`` is 1.  All the sums a score needs
+are correlations of a few whole arrays with a few small kernels (Padfield's masked
+normalised cross-correlation), never a loop over windows:
+
+=========================  ======================  ==========================
+sum over the window        correlation             needed by
+=========================  ======================  ==========================
+``sum w v x t'``           ``corr(x, w t')``       every score
+``sum w v x``              ``corr(x, w)``          zncc, zdist, sqdiff
+``sum w v x**2``           ``corr(x**2, w)``       zncc, zdist, sqdiff, ncc
+``sum w v`` (count)        ``corr(v, w)``          "omit"
+``sum w v t'``             ``corr(v, w t')``       "omit": zncc, zdist, sqdiff
+``sum w v t'**2``          ``corr(v, w t'**2)``    "omit": zncc, zdist, sqdiff, ncc
+=========================  ======================  ==========================
+
+``x`` is the signal centred by its mean (zncc, zdist, sqdiff; raw for ncc and ccorr) and set
+to 0 where missing, ``t'`` the template minus its masked mean (raw for ncc and ccorr).  The
+signal's spectra (of ``x``, ``x**2``, ``v``) are cached by the :class:`~sigconv.match.Matcher`,
+so more templates cost one kernel spectrum and one inverse transform per correlation.  Without
+"omit" the template sums are constants, and Pearson's ``r`` needs three correlations.  The
+scores are assembled by ``sigconv._kernels.sliding.masked_scores``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from sigconv._jit import threads
+from sigconv._kernels import sliding as _k
+from sigconv._validate import as_array, check_option
+from sigconv.match._common import _CODES, _kernel, _spectrum_shape
+
+NAN_POLICIES = ("propagate", "omit")
+
+#: scores that use the template minus its masked mean (the others use raw magnitudes)
+_SHIFTED = ("zncc", "zdist", "sqdiff")
+
+
+def check_nan_policy(nan_policy) -> bool:
+    """Validate ``nan_policy``; True for 'omit'."""
+    return check_option("nan_policy", nan_policy, NAN_POLICIES) == "omit"
+
+
+def check_mask(mask, tshape: tuple[int, ...]) -> np.ndarray | None:
+    """The template mask as a bool array of the template's shape, or None (no mask).
+
+    Accepts bool arrays and numeric arrays holding only 0 and 1; raises ``ValueError`` for
+    another shape, other values or an all-False mask, ``TypeError`` for non-numeric data.
+    """
+    if mask is None:
+        return None
+    w = as_array("mask", mask, allow_complex=False)
+    if w.shape != tuple(tshape):
+        raise ValueError(f"`mask` must have the template's shape {tuple(tshape)}; got shape {w.shape}")
+    if w.dtype != np.bool_:
+        if not np.all((w == 0) | (w == 1)):
+            bad = w[(w != 0) & (w != 1)].ravel()[0]
+            raise ValueError(f"`mask` must be boolean or hold only 0 and 1; got the value {bad!r}")
+        w = w != 0
+    if not w.any():
+        raise ValueError("`mask` is all False: no template pixel would be compared; "
+                         "mark the target's pixels True")
+    return np.ascontiguousarray(w)
+
+
+def check_masked_template(t: np.ndarray, w: np.ndarray, score: str) -> None:
+    """A zncc/zdist template must vary over the mask, an ncc one be nonzero there."""
+    inside = t[w]
+    if score in ("zncc", "zdist") and np.ptp(inside) == 0:
+        raise ValueError(f"`template` is constant over `mask`, so its {score!r} score is undefined; "
+                         "use score='sqdiff' or 'ccorr', or a larger mask")
+    if score == "ncc" and not np.any(inside):
+        raise ValueError("`template` is all zeros over `mask`, so its 'ncc' score is undefined")
+
+
+def _validity(prep, pads) -> np.ndarray:
+    """1 where the prepared signal holds a finite sample of ``x`` (0 where missing or padded)."""
+    xc = prep.xc
+    v = np.ones(xc.shape, dtype=xc.dtype) if prep.bad is None else (1.0 - prep.bad).astype(xc.dtype)
+    for axis, (lo, hi) in enumerate(pads, start=1):
+        index = [slice(None)] * xc.ndim
+        index[axis] = slice(0, lo)
+        v[tuple(index)] = 0
+        index[axis] = slice(xc.shape[axis] - hi, None)
+        v[tuple(index)] = 0
+    return v
+
+
+def _signals(matcher, key, prep, pads, omit: bool) -> dict:
+    """The signal-side arrays, cached on the matcher: ``x``, ``x2``, and with ``omit`` ``v``."""
+    ckey = key + ("masked", omit)
+    if ckey not in matcher._derived:
+        x = prep.xc
+        arrays = {}
+        if omit:
+            v = _validity(prep, pads)
+            x = x * v            # the padding of mode='same' is missing too
+            arrays["v"] = v
+        arrays["x"] = x
+        arrays["x2"] = x * x
+        arrays["ms"] = float(np.mean(arrays["x2"], dtype=np.float64))
+        matcher._derived[ckey] = arrays
+    return matcher._derived[ckey]
+
+
+def _four_d(y: np.ndarray, offsets: tuple[int, ...]):
+    nd = len(offsets)
+    return y.reshape((y.shape[0],) + (1,) * (3 - nd) + y.shape[1:]), (0,) * (3 - nd) + tuple(offsets)
+
+
+def masked_scores(matcher, key, prep, pads, t: np.ndarray, w: np.ndarray | None, score: str, omit: bool,
+                  method: str) -> np.ndarray:
+    """Scores ``(B, *S_out)`` of template ``t`` over mask ``w`` (None: all of it) against the
+    prepared signal; see the module docstring."""
+    dtype = prep.xc.dtype
+    tshape = t.shape
+    nd = len(tshape)
+    wf = np.ones(tshape) if w is None else w.astype(np.float64)
+    m = float(wf.sum())
+    t64 = t.astype(np.float64)
+    mu = float(np.sum(wf * t64) / m) if score in _SHIFTED else 0.0
+    tp = (t64 - mu) * wf
+    tm2 = float(np.sum(tp * tp))
+    d = np.ascontiguousarray(mu - prep.centre.astype(np.float64)) if score == "sqdiff" else np.zeros(
+        prep.xc.shape[0])
+    sig = _signals(matcher, key, prep, pads, omit)
+    method = matcher._method(prep.xc, tp, nd, method)
+    fft = method == "fft"
+    fshape = _spectrum_shape(prep.xc.shape[1:]) if fft else None
+    spectra: dict = {}
+
+    def corr(name: str, array: np.ndarray, kname: str, kernel: np.ndarray):
+        k = kernel.astype(dtype)[None]
+        if fft:
+            if kname not in spectra:
+                spectra[kname] = matcher._kernel_spectrum(k, fshape)
+            y, offsets = matcher._fft_correlation(key + (name,), array, k, spectra[kname])
+        else:
+            y, offsets = matcher._correlation(key + (name,), array, k, method)
+        return _four_d(np.ascontiguousarray(y, dtype=dtype), offsets)
+
+    empty = np.empty((0, 0, 0, 0), dtype=dtype)
+    c, offsets = corr("x", sig["x"], "tp", tp)
+    s1 = s2 = n = t1 = t2 = bad = empty
+    if score in _SHIFTED:
+        s1 = corr("x", sig["x"], "w", wf)[0]
+    if score != "ccorr":
+        s2 = corr("x2", sig["x2"], "w", wf)[0]
+    if omit:
+        n = corr("v", sig["v"], "w", wf)[0]
+        if score in _SHIFTED:
+            t1 = corr("v", sig["v"], "tp", tp)[0]
+        if score != "ccorr":
+            t2 = corr("v", sig["v"], "tp2", tp * tp)[0]
+    elif prep.bad is not None:
+        bad = corr("bad", prep.bad.astype(dtype), "w", wf)[0]
+    sizes = tuple(s - k + 1 for s, k in zip(prep.xc.shape[1:], tshape, strict=True))
+    out = np.empty((prep.xc.shape[0],) + (1,) * (3 - nd) + sizes, dtype=dtype)
+    eps = float(np.finfo(dtype).eps)
+    size = float(np.prod(fshape)) if fft else m
+    tol = 16.0 * eps * (math.log2(max(size, 2.0)) + math.sqrt(m))
+    floor = tol * m * sig["ms"]
+    chunk = 4096
+    kern = _kernel((_k.masked_scores_serial, _k.masked_scores_parallel), matcher._workers)
+    with threads(matcher._workers):
+        kern(_CODES[score], omit, c, s1, s2, n, t1, t2, bad, offsets, m, tm2, d, tol, floor, chunk, out)
+    return out.reshape((out.shape[0],) + sizes)
