@@ -8,6 +8,8 @@ Public API (the contract is ``API.md``; the README has a tour):
   :func:`ewma`, :func:`ar_filter`, :func:`arma_filter`, :func:`arma_impulse_response`,
   :func:`arma_generate`, :func:`ar_predict`, :func:`fit_ar`, :func:`autocorr`, :func:`xcorr`
 * template matching: :func:`match_template`, :func:`find_peaks`, :func:`locate`
+* streaming: :mod:`sigconv.stream` (``FIR``, ``MovingAverage``, ``EWMA``, ``ARMA``, ``SOS``,
+  ``Matcher``: the chunked twins of the batch functions, ``sigconv.stream.FIR(k).push(chunk)``)
 * subpackages: :mod:`sigconv.nn` (1D CNN layers), :mod:`sigconv.features` (scikit-learn
   transformers, scikit-learn imported lazily), :mod:`sigconv.datasets` (bundled real data)
 * ``import sigconv`` registers the pandas ``.sigconv`` accessor on Series and DataFrame.
@@ -32,6 +34,7 @@ from sigconv.filters import (
     xcorr,
 )
 from sigconv.match import Matcher, Peaks, find_peaks, locate, match_template
+from sigconv import stream  # noqa: E402, F401, I001  (sigconv.stream: signals that arrive in chunks)
 
 __version__ = "0.1.0"
 

@@ -620,3 +620,93 @@ FILTERS_PACK_ROWS = _filters_pack_rows()
 @pytest.mark.parametrize("row", FILTERS_PACK_ROWS, ids=lambda r: r.id)
 def test_filters_pack_bad_input(row):
     check(row)
+
+
+# --- streaming (issue 15): sigconv.stream constructors and push(chunk) -------------------------
+
+def _pushed(make, first, bad):
+    """A stream from ``make()`` fed ``first``, then pushed ``bad`` (which must be refused)."""
+    s = make()
+    if first is not None:
+        s.push(first)
+    return s.push(bad)
+
+
+def _stream_rows() -> list[Bad]:
+    st = sigconv.stream
+    sos4 = np.array([[0.2, 0.4, 0.2, 1.0, -0.3, 0.1]] * 2)
+    makers = {"FIR": lambda: st.FIR(K), "MovingAverage": lambda: st.MovingAverage(3),
+              "EWMA": lambda: st.EWMA(alpha=0.5), "ARMA": lambda: st.ARMA([0.5], [0.1]),
+              "SOS": lambda: st.SOS(sos4), "Matcher": lambda: st.Matcher(X[:5])}
+    batch = np.ones((2, 8))
+    rows = []
+    for name, make in makers.items():
+        rows += [
+            Bad(f"stream.{name} chunk batch shape", _pushed, (make, batch, np.ones((3, 8))), {}, ValueError, "chunk"),
+            Bad(f"stream.{name} chunk ndim", _pushed, (make, batch, np.ones((1, 2, 8))), {}, ValueError, "chunk"),
+            Bad(f"stream.{name} chunk complex", _pushed, (make, X, CPLX), {}, TypeError, "chunk"),
+            Bad(f"stream.{name} chunk int after float", _pushed, (make, X, np.arange(4)), {}, TypeError, "chunk"),
+            Bad(f"stream.{name} chunk float after int", _pushed, (make, np.arange(4), X), {}, TypeError, "chunk"),
+            Bad(f"stream.{name} chunk scalar", _pushed, (make, None, np.float64(1.0)), {}, ValueError, "chunk"),
+            Bad(f"stream.{name} chunk None", _pushed, (make, None, None), {}, TypeError, "chunk"),
+            Bad(f"stream.{name} chunk strings", _pushed, (make, None, STRS), {}, TypeError, "chunk"),
+            Bad(f"stream.{name} chunk ragged", _pushed, (make, None, [[1.0], [2.0, 3.0]]), {}, ValueError, "chunk"),
+        ]
+    rows += [
+        Bad("stream.FIR kernel None", st.FIR, (None,), {}, TypeError, "kernel"),
+        Bad("stream.FIR kernel empty", st.FIR, (np.array([]),), {}, ValueError, "kernel"),
+        Bad("stream.FIR kernel 2D", st.FIR, (K2,), {}, ValueError, "kernel"),
+        Bad("stream.FIR kernel nan", st.FIR, (NAN_X,), {}, ValueError, "kernel"),
+        Bad("stream.FIR kernel complex", st.FIR, (CPLX,), {}, TypeError, "kernel"),
+        Bad("stream.FIR method", st.FIR, (K,), {"method": "fft"}, ValueError, "method"),
+        Bad("stream.FIR method type", st.FIR, (K,), {"method": 3}, TypeError, "method"),
+        Bad("stream.FIR block too large", st.FIR, (K,), {"method": "partitioned", "block": 3}, ValueError, "block"),
+        Bad("stream.FIR block zero", st.FIR, (K,), {"method": "partitioned", "block": 0}, ValueError, "block"),
+        Bad("stream.FIR block float", st.FIR, (K,), {"method": "partitioned", "block": 1.5}, TypeError, "block"),
+        Bad("stream.FIR block without partitioned", st.FIR, (K,), {"block": 1}, ValueError, "block"),
+        Bad("stream.MovingAverage window zero", st.MovingAverage, (0,), {}, ValueError, "window"),
+        Bad("stream.MovingAverage weights", st.MovingAverage, (3,), {"weights": "bogus"}, ValueError, "kind"),
+        Bad("stream.MovingAverage min_periods", st.MovingAverage, (3,), {"min_periods": 4}, ValueError,
+            "min_periods"),
+        Bad("stream.MovingAverage nan_policy", st.MovingAverage, (3,), {"nan_policy": "skip"}, ValueError,
+            "nan_policy"),
+        Bad("stream.MovingAverage raise on NaN chunk", _pushed, (lambda: st.MovingAverage(3, nan_policy="raise"),
+                                                                 X, NAN_X), {}, ValueError, "chunk"),
+        Bad("stream.EWMA no parameter", st.EWMA, (), {}, ValueError, "alpha"),
+        Bad("stream.EWMA alpha", st.EWMA, (), {"alpha": 1.5}, ValueError, "alpha"),
+        Bad("stream.EWMA span", st.EWMA, (), {"span": 0.5}, ValueError, "span"),
+        Bad("stream.EWMA adjust", st.EWMA, (), {"alpha": 0.5, "adjust": "yes"}, TypeError, "adjust"),
+        Bad("stream.EWMA min_periods", st.EWMA, (), {"alpha": 0.5, "min_periods": -1}, ValueError, "min_periods"),
+        Bad("stream.ARMA ar nan", st.ARMA, (NAN_X,), {}, ValueError, "ar"),
+        Bad("stream.ARMA ma 2D", st.ARMA, ([0.5], K2), {}, ValueError, "ma"),
+        Bad("stream.ARMA ar strings", st.ARMA, (STRS,), {}, TypeError, "ar"),
+        Bad("stream.ARMA zi length", st.ARMA, ([0.5, 0.1],), {"zi": [1.0]}, ValueError, "zi"),
+        Bad("stream.ARMA zi nan", st.ARMA, ([0.5],), {"zi": [np.nan]}, ValueError, "zi"),
+        Bad("stream.ARMA zi batch", _pushed, (lambda: st.ARMA([0.5], zi=np.zeros((3, 1))), None, np.ones((2, 4))),
+            {}, ValueError, "zi"),
+        Bad("stream.SOS sos shape", st.SOS, (np.ones((2, 5)),), {}, ValueError, "sos"),
+        Bad("stream.SOS sos a0", st.SOS, (sos4 * 2,), {}, ValueError, "sos"),
+        Bad("stream.SOS zi shape", st.SOS, (sos4,), {"zi": np.zeros((1, 2))}, ValueError, "zi"),
+        Bad("stream.SOS zi nan", st.SOS, (sos4,), {"zi": np.full((2, 2), np.nan)}, ValueError, "zi"),
+        Bad("stream.SOS zi batch", _pushed, (lambda: st.SOS(sos4, zi=np.zeros((2, 3, 2))), None, np.ones((2, 4))),
+            {}, ValueError, "zi"),
+        Bad("stream.Matcher template 2D", st.Matcher, (IMG,), {}, ValueError, "template"),
+        Bad("stream.Matcher template constant", st.Matcher, (np.ones(4),), {}, ValueError, "template"),
+        Bad("stream.Matcher template nan", st.Matcher, (NAN_X,), {}, ValueError, "template"),
+        Bad("stream.Matcher template complex", st.Matcher, (CPLX,), {}, TypeError, "template"),
+        Bad("stream.Matcher score", st.Matcher, (X[:5],), {"score": "mse"}, ValueError, "score"),
+        Bad("stream.Matcher threshold type", st.Matcher, (X[:5],), {"threshold": "high"}, TypeError, "threshold"),
+        Bad("stream.Matcher threshold nan", st.Matcher, (X[:5],), {"threshold": np.nan}, ValueError, "threshold"),
+        Bad("stream.Matcher min_distance", st.Matcher, (X[:5],), {"min_distance": 0}, ValueError, "min_distance"),
+        Bad("stream.Matcher threshold with a batch", _pushed, (lambda: st.Matcher(X[:5], threshold=0.5), None,
+                                                               np.ones((2, 8))), {}, ValueError, "chunk"),
+    ]
+    return rows
+
+
+STREAM_ROWS = _stream_rows()
+
+
+@pytest.mark.parametrize("row", STREAM_ROWS, ids=lambda r: r.id)
+def test_stream_bad_input(row):
+    check(row)
