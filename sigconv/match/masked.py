@@ -19,8 +19,9 @@ sum over the window        correlation             needed by
 
 ``x`` is the signal centred by its mean (zncc, zdist, sqdiff; raw for ncc and ccorr) and set
 to 0 where missing, ``t'`` the template minus its masked mean (raw for ncc and ccorr).  The
-signal's spectra (of ``x``, ``x**2``, ``v``) are cached by the :class:`~sigconv.match.Matcher`,
-so more templates cost one kernel spectrum and one inverse transform per correlation.  Without
+signal's spectra (of ``x``, ``x**2``, ``v``) and its correlations with each mask are cached by
+the :class:`~sigconv.match.Matcher`, so a further template with a mask already seen costs one
+kernel spectrum and one inverse transform (three under "omit").  Without
 "omit" the template sums are constants, and Pearson's ``r`` needs three correlations.  The
 scores are assembled by ``sigconv._kernels.sliding.masked_scores``.
 """
@@ -135,7 +136,13 @@ def masked_scores(matcher, key, prep, pads, t: np.ndarray, w: np.ndarray | None,
     fshape = _spectrum_shape(prep.xc.shape[1:]) if fft else None
     spectra: dict = {}
 
+    # correlations with the mask alone are kept on the matcher for later templates of this mask
+    wkey = ("masked-corr", omit, method, tshape, None if w is None else w.tobytes())
+
     def corr(name: str, array: np.ndarray, kname: str, kernel: np.ndarray):
+        ckey = key + wkey + (name,) if kname == "w" else None
+        if ckey in matcher._derived:
+            return matcher._derived[ckey]
         k = kernel.astype(dtype)[None]
         if fft:
             if kname not in spectra:
@@ -143,7 +150,10 @@ def masked_scores(matcher, key, prep, pads, t: np.ndarray, w: np.ndarray | None,
             y, offsets = matcher._fft_correlation(key + (name,), array, k, spectra[kname])
         else:
             y, offsets = matcher._correlation(key + (name,), array, k, method)
-        return _four_d(np.ascontiguousarray(y, dtype=dtype), offsets)
+        result = _four_d(np.ascontiguousarray(y, dtype=dtype), offsets)
+        if ckey is not None:
+            matcher._derived[ckey] = result
+        return result
 
     empty = np.empty((0, 0, 0, 0), dtype=dtype)
     c, offsets = corr("x", sig["x"], "tp", tp)

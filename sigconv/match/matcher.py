@@ -183,6 +183,52 @@ class Matcher:
               method: Literal["auto", "direct", "fft", "overlap-add"] = "auto", mask: ArrayLike | None = None,
               nan_policy: Literal["propagate", "omit"] = "propagate") -> np.ndarray:
         """Score ``template`` at every placement; see :func:`match_template`."""
+        return self._match(template, score, method, mask, nan_policy, fuse=True)
+
+    def match_many(self, templates, *, score: Score = "zncc", mask=None,
+                   nan_policy: Literal["propagate", "omit"] = "propagate",
+                   method: Literal["auto", "direct", "fft", "overlap-add"] = "auto") -> list[np.ndarray]:
+        """Score several templates against the signal's one transform.
+
+        Each result equals ``match_template(x, templates[i], mask=masks[i], ...)`` (to
+        rounding); what depends only on the signal is computed once: its centred copy and
+        spectra, and, for templates sharing a shape (and a mask), the window statistics, so a
+        template costs one kernel spectrum, one inverse transform and one O(N) scoring pass.
+
+        Parameters
+        ----------
+        templates : sequence of array_like, or ndarray
+            The templates (of one shape or several); an ndarray is a stack along its first axis.
+        score, nan_policy, method : optional
+            As in :func:`match_template`, for every template.
+        mask : array_like of bool, or list, optional
+            None, one mask for every template (templates of one shape), or a list with one mask
+            (or None) per template.
+
+        Returns
+        -------
+        list of ndarray
+            The score maps, in the order of ``templates``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sigconv.match import Matcher
+        >>> image = np.random.default_rng(0).standard_normal((120, 130))
+        >>> parts = [image[10:26, 20:36], image[70:86, 5:21], image[40:52, 90:110]]
+        >>> maps = Matcher(image).match_many(parts)
+        >>> [tuple(int(i) for i in np.unravel_index(np.argmax(s), s.shape)) for s in maps]
+        [(10, 20), (70, 5), (40, 90)]
+        """
+        ts = _template_list(templates)
+        masks = _mask_list(mask, ts)
+        shapes = [np.shape(t) for t in ts]
+        return [self._match(t, score, method, w, nan_policy, fuse=shapes.count(np.shape(t)) == 1)
+                for t, w in zip(ts, masks, strict=True)]
+
+    def _match(self, template, score, method, mask, nan_policy, fuse: bool) -> np.ndarray:
+        """:meth:`match`; ``fuse=False`` keeps the window sums of a finite signal for later
+        templates of the same shape (:meth:`match_many`) instead of the one-pass fused kernel."""
         score = check_option("score", score, SCORES)
         method = check_option("method", method, METHODS)
         omit = check_nan_policy(nan_policy)
@@ -216,7 +262,7 @@ class Matcher:
         m = int(np.prod(tshape))
         tol = _tolerance(tshape)
         floor = tol * prep.absmax ** 2 * m if score == "ncc" else 0.0
-        if prep.bad is None and len(tshape) <= 2:
+        if fuse and prep.bad is None and len(tshape) <= 2:
             out = self._fused_scores(score, prep.xc, num, offsets, tshape, t2, tol, floor)
         else:
             sizes = zip(offsets, prep.xc.shape[1:], tshape, strict=True)
@@ -272,6 +318,38 @@ class Matcher:
         t = _real_array("template", template)
         scores = self.match(t, score=score, mask=mask, nan_policy=nan_policy)
         return _peaks_of(scores, t.shape, score, threshold, min_distance, max_matches, subpixel)
+
+
+def _template_list(templates) -> list[np.ndarray]:
+    if isinstance(templates, np.ndarray):
+        if templates.ndim < 2:
+            raise ValueError(f"`templates` as an array must stack templates along its first axis; "
+                             f"got shape {templates.shape}")
+        return [_real_array("templates", t) for t in templates]
+    if not isinstance(templates, Sequence) or isinstance(templates, (str, bytes)):
+        raise TypeError(f"`templates` must be a list of arrays or an array stacking them; "
+                        f"got {type(templates).__name__}")
+    if len(templates) == 0:
+        raise ValueError("`templates` must not be empty")
+    return [_real_array(f"templates[{i}]", t) for i, t in enumerate(templates)]
+
+
+def _mask_list(mask, ts: list[np.ndarray]) -> list:
+    """One mask per template: ``mask`` is None, one mask, or a list of masks (or None) with
+    one item per template, each None or of its template's number of dimensions."""
+    if mask is None:
+        return [None] * len(ts)
+    if isinstance(mask, (list, tuple)) and all(w is None or np.ndim(w) == t.ndim
+                                               for w, t in zip(mask, ts, strict=False)):
+        if len(mask) != len(ts):
+            raise ValueError(f"`mask` as a list needs one mask (or None) per template ({len(ts)}); "
+                             f"got {len(mask)}")
+        return list(mask)
+    shapes = {t.shape for t in ts}
+    if len(shapes) > 1:
+        raise ValueError(f"one `mask` needs templates of one shape; got shapes {sorted(shapes)}; "
+                         "pass a list with one mask per template")
+    return [mask] * len(ts)
 
 
 def _prepared_template(t: np.ndarray, score: str, centre: np.ndarray):

@@ -1,0 +1,148 @@
+"""Sub-pixel peaks (find_peaks/locate ``subpixel=``) and ``Matcher.match_many`` (API.md §3b)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sigconv.match import Matcher, find_peaks, locate, match_template
+from tests.conftest import assert_close
+from tests.reference import subpixel_naive
+
+DTYPES = (np.float32, np.float64)
+
+
+def _blob(shape, centre, sigma=1.5):
+    grids = np.meshgrid(*(np.arange(n, dtype=np.float64) for n in shape), indexing="ij")
+    r2 = sum(((g - c) / sigma) ** 2 for g, c in zip(grids, centre))
+    return np.exp(-0.5 * r2)
+
+
+# ----------------------------------------------------------------------------- sub-pixel
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("frac", [-0.45, -0.3, -0.1, 0.0, 0.1, 0.25, 0.4, 0.49])
+def test_subpixel_gaussian_blob_1d_2d(frac, dtype):
+    centre1 = (20 + frac,)
+    p = find_peaks(_blob((41,), centre1).astype(dtype), subpixel=True)
+    assert p.positions.dtype == np.float64
+    assert abs(p.positions[0, 0] - centre1[0]) < 0.05
+    centre2 = (10.3 + frac, 20.7 - frac)
+    s = _blob((25, 33), centre2).astype(dtype)
+    p = find_peaks(s, subpixel=True)
+    assert np.all(np.abs(p.positions[0] - centre2) < 0.05)
+    assert p.scores[0] == s[tuple(np.rint(centre2).astype(int))]      # the sampled value
+    assert p.scores.dtype == dtype
+
+
+def test_subpixel_equals_the_parabola_oracle(rng):
+    s = rng.standard_normal((30, 40))
+    p0 = find_peaks(s, min_distance=3)
+    p1 = find_peaks(s, min_distance=3, subpixel=True)
+    np.testing.assert_array_equal(p0.scores, p1.scores)
+    for a, b in zip(p0.positions, p1.positions):
+        np.testing.assert_allclose(b, subpixel_naive(s, a), rtol=0, atol=1e-12)
+        assert np.all(np.abs(b - a) <= 0.5)
+
+
+def test_subpixel_stays_integer_where_a_neighbour_is_missing():
+    s = _blob((20, 20), (0.3, 7.4))               # peak on the top edge
+    s[8, 7] = np.nan                               # the right neighbour along axis 1 is NaN
+    s[0, 8] = np.nan
+    p = find_peaks(s, subpixel=True, max_peaks=1)
+    assert p.positions[0, 0] == 0.0                # edge: no neighbour above
+    assert p.positions[0, 1] == 7.0                # NaN neighbour
+    q = find_peaks(np.array([3.0, 1.0, 0.0]), subpixel=True)
+    assert q.positions.tolist() == [[0.0]]
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_locate_subpixel_finds_a_shifted_target(dtype):
+    # a smooth image shifted by a fraction of a pixel: its template's peak moves with it
+    shape = (60, 70)
+    truth = (22.3, 31.6)
+    image = _blob(shape, truth, sigma=4.0) + 0.5 * _blob(shape, (45.0, 12.0), sigma=3.0)
+    template = _blob((17, 17), (8.0, 8.0), sigma=4.0)
+    p = locate(image.astype(dtype), template.astype(dtype), threshold=0.9, subpixel=True, max_matches=1)
+    assert np.all(np.abs(p.positions[0] + 8.0 - truth) < 0.05)
+    q = locate(image, template, score="sqdiff", threshold=None, subpixel=True, max_matches=1)
+    assert np.all(np.abs(q.positions[0] + 8.0 - truth) < 0.1)
+    assert "Peaks(1 peak" in repr(q)
+
+
+def test_subpixel_3d_refinement():
+    from sigconv.match.peaks import refine
+
+    truth = (5.2, 6.8, 4.4)
+    s = _blob((12, 13, 10), truth)
+    pos = np.array([np.rint(truth).astype(np.int64)])
+    assert np.all(np.abs(refine(s, pos)[0] - truth) < 0.05)
+
+
+@settings(max_examples=40, deadline=None)
+@given(n=st.integers(1, 30), seed=st.integers(0, 2**16), two_d=st.booleans(), nans=st.booleans())
+def test_subpixel_never_crashes_and_stays_within_half_a_sample(n, seed, two_d, nans):
+    g = np.random.default_rng(seed)
+    s = g.standard_normal((n, n + 2) if two_d else (n,))
+    if nans:
+        s[g.random(s.shape) < 0.2] = np.nan
+    p0 = find_peaks(s)
+    p1 = find_peaks(s, subpixel=True)
+    assert p1.positions.shape == p0.positions.shape
+    assert np.all(np.abs(p1.positions - p0.positions) <= 0.5)
+    assert np.all(np.isfinite(p1.positions))
+
+
+# ----------------------------------------------------------------------------- match_many
+
+
+def _disc(n):
+    yy, xx = np.mgrid[:n, :n]
+    return (yy - (n - 1) / 2) ** 2 + (xx - (n - 1) / 2) ** 2 <= (n / 2) ** 2
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("score", ["zncc", "ncc", "sqdiff"])
+def test_match_many_equals_match_template(dtype, score, rng):
+    x = (rng.standard_normal((90, 100)) + 5.0).astype(dtype)
+    ts = [x[10:22, 30:42].copy(), x[50:62, 5:17].copy(), x[20:31, 60:80].copy(), x[70:82, 70:82].copy()]
+    scale = 1.0 if score != "sqdiff" else None
+    k = 64.0     # the shared window sums and the fused pass round differently (both anchored)
+    for mask in (None, _disc(12), [None, _disc(12), np.ones((11, 20), bool), _disc(12)]):
+        if mask is not None and not isinstance(mask, list):
+            got = Matcher(x).match_many([ts[0], ts[1], ts[3]], score=score, mask=mask)
+            refs = [match_template(x, t, score=score, mask=mask) for t in (ts[0], ts[1], ts[3])]
+        else:
+            got = Matcher(x).match_many(ts, score=score, mask=mask)
+            masks = mask if isinstance(mask, list) else [None] * 4
+            refs = [match_template(x, t, score=score, mask=w) for t, w in zip(ts, masks)]
+        assert len(got) == len(refs)
+        for a, b in zip(got, refs):
+            assert a.dtype == dtype
+            assert_close(a, b, dtype=dtype, scale=scale, n_terms=144, k=k)
+
+
+def test_match_many_with_nan_and_omit_and_stack(rng):
+    x = rng.standard_normal((3, 200))
+    x[1, 50] = np.nan
+    stack = np.stack([x[0, 10:30], x[2, 100:120]])
+    for policy in ("propagate", "omit"):
+        got = Matcher(x).match_many(stack, nan_policy=policy)
+        for a, t in zip(got, stack):
+            np.testing.assert_allclose(a, match_template(x, t, nan_policy=policy), rtol=0, atol=1e-12)
+
+
+def test_match_many_bad_arguments(rng):
+    x = rng.standard_normal((30, 30))
+    m = Matcher(x)
+    with pytest.raises(ValueError, match="`mask`.*one shape"):
+        m.match_many([x[:5, :5], x[:6, :6]], mask=np.ones((5, 5), bool))
+    with pytest.raises(ValueError, match="`mask` as a list"):
+        m.match_many([x[:5, :5], x[:6, :6]], mask=[None])
+    with pytest.raises(ValueError, match="`templates`"):
+        m.match_many([])
+    with pytest.raises(TypeError, match="`templates`"):
+        m.match_many("abc")
