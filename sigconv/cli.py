@@ -1,8 +1,10 @@
-"""The ``sigconv`` command: ``demo``, ``match`` and ``bench`` (API.md §7).
+"""The ``sigconv`` command: ``demo``, ``match``, ``bench`` and ``compile`` (API.md §7).
 
     sigconv demo [--out DIR]
     sigconv match TEMPLATE SIGNAL [--threshold T] [--min-distance D] [--max-matches K] [--score S]
+                  [--stream [--chunk-ms MS]]
     sigconv bench [--quick] [--only NAME ...]
+    sigconv compile [--jobs N] [--profile [N]]
 """
 
 from __future__ import annotations
@@ -48,12 +50,17 @@ def _match(args) -> int:
     from sigconv.match import load_signal, locate
 
     loaded = []
-    for name, path in (("TEMPLATE", args.template), ("SIGNAL", args.signal)):
+    files = (("TEMPLATE", args.template), ("SIGNAL", args.signal))
+    for name, path in files[:1] if args.stream else files:   # --stream never loads SIGNAL whole
         try:
             loaded.append(load_signal(path))
         except (OSError, ValueError) as e:
             print(f"sigconv match: `{name}`: {str(e).replace('`path` ', '')}", file=sys.stderr)
             return 2
+    if args.stream:
+        from sigconv.stream._cli import match_stream
+
+        return match_stream(args, *loaded[0], _cli_message)
     (template, t_rate), (signal, s_rate) = loaded
     if template.ndim != signal.ndim:
         print(f"sigconv match: `TEMPLATE` is {template.ndim}D but `SIGNAL` is {signal.ndim}D; "
@@ -90,6 +97,26 @@ def _bench(args) -> int:
     return bench_main(argv)
 
 
+def _compile(args) -> int:
+    from sigconv.compile import WARMUPS, compile_all, profile_compiles
+
+    if args.jobs is not None and args.jobs < 1:
+        print(f"sigconv compile: `--jobs` must be >= 1; got {args.jobs}", file=sys.stderr)
+        return 2
+    if args.profile:
+        for name in args.only or WARMUPS:
+            warm = WARMUPS[name]
+            found = profile_compiles(warm)
+            print(f"{name}: {len(found)} compilations, {sum(k.exclusive for k in found):.1f} s")
+            for k in found[: args.profile]:
+                print(f"  {k.exclusive:6.2f} s  {k.kernel}({k.args})")
+        return 0
+    print(f"compiling sigconv's kernels into the cache, {args.jobs or 'one job per core'} ...", flush=True)
+    times = compile_all(args.jobs, areas=args.only)
+    print(f"done in {times['total']:.1f} s (seconds per area are each worker's own)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sigconv", description="Convolution as a signal operation.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -107,12 +134,25 @@ def build_parser() -> argparse.ArgumentParser:
                        help="samples between matches (default: the template's size)")
     match.add_argument("--max-matches", type=int, default=None)
     match.add_argument("--score", default="zncc", choices=("zncc", "ncc", "ccorr", "sqdiff", "zdist"))
+    match.add_argument("--stream", action="store_true",
+                       help="read a WAV SIGNAL block by block, printing each match as it is found")
+    match.add_argument("--chunk-ms", type=float, default=10.0,
+                       help="with --stream: milliseconds per block (default: %(default)s)")
     match.set_defaults(func=_match)
 
     bench = sub.add_parser("bench", help="time sigconv against the installed peers")
     bench.add_argument("--quick", action="store_true", help="small grid (under 3 minutes)")
     bench.add_argument("--only", nargs="*", default=None, help="benchmark modules, e.g. bench_convolve")
     bench.set_defaults(func=_bench)
+
+    comp = sub.add_parser("compile", help="compile every kernel ahead of use, on all cores, into the cache")
+    comp.add_argument("--jobs", type=int, default=None, help="worker processes (default: one per core)")
+    comp.add_argument("--profile", type=int, nargs="?", const=10, default=0, metavar="N",
+                      help="instead: compile in this process and list the N costliest kernels per area")
+    comp.add_argument("--only", nargs="+", default=None, choices=("engine 1D", "engine 2D", "filters", "match",
+                                                                  "nn", "features"),
+                      metavar="AREA", help="these areas only: 'engine 1D', 'engine 2D', filters, match, nn, features")
+    comp.set_defaults(func=_compile)
     return parser
 
 

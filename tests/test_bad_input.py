@@ -704,7 +704,36 @@ def _stream_rows() -> list[Bad]:
     return rows
 
 
-STREAM_ROWS = _stream_rows()
+def _stream_cli_rows() -> list[Bad]:
+    import atexit
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    from scipy.io import wavfile
+
+    folder = Path(tempfile.mkdtemp(prefix="sigconv-badinput-stream-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    sig = (np.sin(np.arange(4000) / 5.0) * 3000).astype(np.int16)
+    wav, tpl, npy = folder / "s.wav", folder / "t.wav", folder / "s.npy"
+    wavfile.write(wav, 8000, sig)
+    wavfile.write(tpl, 8000, sig[100:180])
+    np.save(npy, sig)
+    np.save(folder / "flat.npy", np.ones(50))
+    m = ("match", tpl, wav, "--stream")
+    return [
+        Bad("cli match --stream --chunk-ms zero", _cli, (*m, "--chunk-ms", "0"), {}, ValueError, "--chunk-ms"),
+        Bad("cli match --stream --chunk-ms text", _cli, (*m, "--chunk-ms", "soon"), {}, ValueError, "--chunk-ms"),
+        Bad("cli match --stream --max-matches", _cli, (*m, "--max-matches", "2"), {}, ValueError, "--max-matches"),
+        Bad("cli match --stream --threshold nan", _cli, (*m, "--threshold", "nan"), {}, ValueError, "--threshold"),
+        Bad("cli match --stream --min-distance", _cli, (*m, "--min-distance", "0"), {}, ValueError, "--min-distance"),
+        Bad("cli match --stream SIGNAL not wav", _cli, ("match", tpl, npy, "--stream"), {}, ValueError, "SIGNAL"),
+        Bad("cli match --stream TEMPLATE constant", _cli, ("match", folder / "flat.npy", wav, "--stream"), {},
+            ValueError, "TEMPLATE"),
+    ]
+
+
+STREAM_ROWS = _stream_rows() + _stream_cli_rows()
 
 
 @pytest.mark.parametrize("row", STREAM_ROWS, ids=lambda r: r.id)
