@@ -146,3 +146,34 @@ def test_match_many_bad_arguments(rng):
         m.match_many([])
     with pytest.raises(TypeError, match="`templates`"):
         m.match_many("abc")
+
+
+def _peaks_3d_naive(s, threshold, d):
+    """The definition in 3D: candidates equal to the max of their clipped cube, > threshold,
+    taken best first (ties in C order), dropping those at Chebyshev distance < d."""
+    cands = []
+    for idx in np.ndindex(*s.shape):
+        cube = s[tuple(slice(max(i - d, 0), i + d + 1) for i in idx)]
+        if s[idx] == cube.max() and s[idx] > threshold:
+            cands.append(idx)
+    cands.sort(key=lambda i: -s[i])
+    taken = []
+    for c in cands:
+        if all(max(abs(a - b) for a, b in zip(c, t)) >= d for t in taken):
+            taken.append(c)
+    return taken
+
+
+@pytest.mark.parametrize("d", [1, 2, 3])
+def test_find_peaks_3d_equals_definition(d, rng):
+    s = rng.standard_normal((9, 10, 11))
+    p = find_peaks(s, threshold=0.5, min_distance=d)
+    assert [tuple(int(v) for v in q) for q in p.positions] == _peaks_3d_naive(s, 0.5, d)
+    assert p.positions.shape[1] == 3
+
+
+def test_locate_3d_subpixel_in_a_volume():
+    truth = (7.35, 9.6, 5.2)
+    vol = _blob((16, 18, 12), truth, sigma=2.0)
+    p = locate(vol, _blob((7, 7, 7), (3.0, 3.0, 3.0), sigma=2.0), threshold=0.9, subpixel=True)
+    assert len(p) == 1 and np.all(np.abs(p.positions[0] + 3.0 - truth) < 0.05)

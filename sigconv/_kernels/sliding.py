@@ -522,3 +522,40 @@ def _masked_scores(code, omit, c, s1, s2, n, t1, t2, bad, offsets, m, tm2, d, to
 
 
 masked_scores_serial, masked_scores_parallel = serial_and_parallel(_masked_scores)
+
+
+@jit
+def greedy_suppress_nd(coords, spacing, max_peaks, keep):
+    """Greedy non-maximum suppression of candidates in any number of dimensions.
+
+    coords : (k, nd) int64 candidate coordinates, best first.  spacing : int >= 1; a candidate
+    is dropped when an accepted one lies at Chebyshev distance ``< spacing``.  max_peaks : stop
+    after this many accepted (<= 0: no limit).  keep : (k,) bool, written entirely.  Returns the
+    number accepted.  O(k * accepted): for 3D maps, whose candidates are few; 1D/2D use the
+    grid of :func:`greedy_suppress`.
+    """
+    k = coords.shape[0]
+    nd = coords.shape[1]
+    accepted = np.empty(k, dtype=np.int64)
+    n_acc = 0
+    for i in range(k):
+        keep[i] = False
+    for i in range(k):
+        if max_peaks > 0 and n_acc >= max_peaks:
+            break
+        ok = True
+        for a in range(n_acc):
+            j = accepted[a]
+            near = True
+            for ax in range(nd):
+                if abs(coords[j, ax] - coords[i, ax]) >= spacing:
+                    near = False
+                    break
+            if near:
+                ok = False
+                break
+        if ok:
+            keep[i] = True
+            accepted[n_acc] = i
+            n_acc += 1
+    return n_acc

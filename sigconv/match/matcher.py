@@ -512,7 +512,7 @@ def locate(x: ArrayLike, template: ArrayLike, *, threshold: float | None = 0.8,
     Parameters
     ----------
     x : array_like
-        1D signal or 2D image (the template has the same number of dimensions).
+        1D signal, 2D image or 3D volume (the template has the same number of dimensions).
     template : array_like
         The pattern.
     threshold : float, optional
@@ -553,8 +553,8 @@ def locate(x: ArrayLike, template: ArrayLike, *, threshold: float | None = 0.8,
     """
     xa = _real_array("x", x)
     t = _real_array("template", template)
-    if xa.ndim != t.ndim or t.ndim not in (1, 2):
-        raise ValueError(f"`locate` needs a 1D or 2D `x` and a `template` of the same dimensions; "
+    if xa.ndim != t.ndim or t.ndim not in (1, 2, 3):
+        raise ValueError(f"`locate` needs a 1D, 2D or 3D `x` and a `template` of the same dimensions; "
                          f"got shapes {xa.shape} and {t.shape}")
     if min_distance is not None:
         check_int("min_distance", min_distance, minimum=1)

@@ -63,7 +63,7 @@ def _border(exclude_border, min_distance: int, ndim: int) -> tuple[int, ...]:
 
 def find_peaks(scores: ArrayLike, *, threshold: float | None = None, min_distance: int = 1,
                max_peaks: int | None = None, exclude_border: bool | int = False, subpixel: bool = False) -> Peaks:
-    """Local maxima of a 1D or 2D score map by non-maximum suppression.
+    """Local maxima of a 1D, 2D or 3D score map by non-maximum suppression.
 
     A peak is a sample that is the largest within ``min_distance`` (Chebyshev distance) and
     strictly greater than ``threshold``.  Candidates (samples equal to the maximum of their
@@ -77,7 +77,7 @@ def find_peaks(scores: ArrayLike, *, threshold: float | None = None, min_distanc
     Parameters
     ----------
     scores : array_like
-        1D or 2D real scores.
+        1D, 2D or 3D real scores.
     threshold : float, optional
         Peaks must be strictly greater (None: no threshold).
     min_distance : int
@@ -114,8 +114,8 @@ def find_peaks(scores: ArrayLike, *, threshold: float | None = None, min_distanc
     10.29
     """
     s = _real_array("scores", scores)
-    if s.ndim not in (1, 2):
-        raise ValueError(f"`scores` must be 1D or 2D; got shape {s.shape}")
+    if s.ndim not in (1, 2, 3):
+        raise ValueError(f"`scores` must be 1D, 2D or 3D; got shape {s.shape}")
     threshold = _check_threshold(threshold)
     subpixel = _check_subpixel(subpixel)
     d = check_int("min_distance", min_distance, minimum=1)
@@ -123,40 +123,52 @@ def find_peaks(scores: ArrayLike, *, threshold: float | None = None, min_distanc
         max_peaks = check_int("max_peaks", max_peaks, minimum=1)
     border = _border(exclude_border, d, s.ndim)
     s = s.astype(float_dtype(s), copy=False)
-    s2 = s.reshape(1, -1) if s.ndim == 1 else s
-    work = np.where(np.isnan(s2), -np.inf, s2).astype(np.float64)
-    rowmax = np.empty_like(work)
-    _k.sliding_max_rows_serial(work, d, rowmax)
-    full = np.empty_like(work)
-    if s.ndim == 2:
-        _k.sliding_max_cols_serial(rowmax, d, full)
-    else:
-        full = rowmax
-    cand = work == full
+    work = np.where(np.isnan(s), -np.inf, s).astype(np.float64)
+    cand = work == _neighbourhood_max(work, d)
     if cand.all():  # a map that is everywhere its own local maximum has no peak (skimage's rule)
         cand[:] = False
     cand &= work > (-np.inf if threshold is None else threshold)
-    for ax, bw in zip(range(-s.ndim, 0), border, strict=True):
+    for ax, bw in enumerate(border):
         if bw:
-            sl = [slice(None)] * 2
+            sl = [slice(None)] * s.ndim
             sl[ax] = slice(0, bw)
             cand[tuple(sl)] = False
             sl[ax] = slice(-bw, None)
             cand[tuple(sl)] = False
-    rows, cols = np.nonzero(cand)
-    values = work[rows, cols]
-    order = np.argsort(-values, kind="stable")
-    rows = rows[order].astype(np.int64)
-    cols = cols[order].astype(np.int64)
-    keep = np.empty(rows.shape[0], dtype=np.bool_)
+    coords = np.nonzero(cand)
+    order = np.argsort(-work[coords], kind="stable")
+    coords = np.stack([c[order] for c in coords], axis=1).astype(np.int64)
+    keep = np.empty(coords.shape[0], dtype=np.bool_)
     limit = 0 if max_peaks is None else max_peaks
-    _k.greedy_suppress(rows, cols, d, limit, work.shape[0], work.shape[1], keep)
-    rows, cols = rows[keep], cols[keep]
-    positions = cols[:, None] if s.ndim == 1 else np.stack([rows, cols], axis=1)
-    positions = np.ascontiguousarray(positions, dtype=np.int64)
+    if s.ndim == 3:
+        _k.greedy_suppress_nd(coords, d, limit, keep)
+    else:
+        rows = coords[:, 0] if s.ndim == 2 else np.zeros(coords.shape[0], dtype=np.int64)
+        shape_r = s.shape[0] if s.ndim == 2 else 1
+        _k.greedy_suppress(np.ascontiguousarray(rows), np.ascontiguousarray(coords[:, -1]), d, limit, shape_r,
+                           s.shape[-1], keep)
+    positions = np.ascontiguousarray(coords[keep])
+    values = s[tuple(positions.T)].copy()
     if subpixel:
         positions = refine(s, positions)
-    return Peaks(positions, s2[rows, cols].copy())
+    return Peaks(positions, values)
+
+
+def _neighbourhood_max(work: np.ndarray, d: int) -> np.ndarray:
+    """Maximum over the clipped ``(2d + 1)``-wide cube around every sample (1D, 2D or 3D)."""
+    rowmax = np.empty_like(work)
+    _k.sliding_max_rows_serial(work.reshape(-1, work.shape[-1]), d, rowmax.reshape(-1, work.shape[-1]))
+    if work.ndim == 1:
+        return rowmax
+    full = np.empty_like(work)
+    if work.ndim == 2:
+        _k.sliding_max_cols_serial(rowmax, d, full)
+        return full
+    for i in range(work.shape[0]):          # axis 1 of each plane, then axis 0 over the planes
+        _k.sliding_max_cols_serial(rowmax[i], d, full[i])
+    out = np.empty_like(work)
+    _k.sliding_max_cols_serial(full.reshape(work.shape[0], -1), d, out.reshape(work.shape[0], -1))
+    return out
 
 
 def _check_subpixel(subpixel) -> bool:
