@@ -32,6 +32,7 @@ class Row:
     peer_s: float | None
     target: float | None = None   # ratio the acceptance asks for, if any
     note: str = ""
+    unit: str = "s"     # what sigconv_s and peer_s measure: seconds, or "B" (bytes of memory)
 
     @property
     def ratio(self) -> float | None:
@@ -76,6 +77,38 @@ def best_times(fns: list[Callable[[], object]], *, repeat: int = 5, min_time: fl
     return best
 
 
+def one_thread_gemm(dtype, size: int = 512) -> tuple[Callable[[], object], float, Callable[[], object]]:
+    """``(gemm, flops, limit)``: a ``numpy.matmul`` of two square ``size`` matrices of
+    ``dtype``, the floating-point operations it does (``2 * size**3``), and a context manager
+    factory that holds the BLAS library to one thread (threadpoolctl) while it is timed.  The
+    machine's own one-thread limit, measured in the same run as the rows it judges."""
+    import numpy as np
+    from threadpoolctl import threadpool_limits
+
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((size, size)).astype(dtype)
+    b = rng.standard_normal((size, size)).astype(dtype)
+    out = np.empty((size, size), dtype)
+    return (lambda: np.matmul(a, b, out=out)), 2.0 * size**3, (lambda: threadpool_limits(1, user_api="blas"))
+
+
+def extra_peak_bytes(fn: Callable[[], object]) -> int:
+    """Peak bytes ``fn()`` allocates beyond what was allocated before the call (tracemalloc,
+    which numpy reports its array buffers to); the result is freed before returning."""
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        base = tracemalloc.get_traced_memory()[0]
+        tracemalloc.reset_peak()
+        result = fn()
+        peak = tracemalloc.get_traced_memory()[1]
+        del result
+    finally:
+        tracemalloc.stop()
+    return peak - base
+
+
 def keep_freed_memory() -> bool:
     """Ask glibc's malloc to serve large blocks from its heap and never trim it, so memory a
     call frees is reused warm by the next (every side alike); False where not glibc."""
@@ -91,6 +124,12 @@ def keep_freed_memory() -> bool:
 def have(module: str) -> bool:
     """Whether an optional peer library is importable."""
     return importlib.util.find_spec(module) is not None
+
+
+def fmt_bytes(b: float | None) -> str:
+    if b is None:
+        return "-"
+    return f"{b / 2**20:.1f} MiB"
 
 
 def fmt_seconds(t: float | None) -> str:
@@ -113,8 +152,9 @@ def markdown_table(rows: list[Row]) -> str:
         ratio = "-" if r.ratio is None else f"{r.ratio:.2f}×"
         target = "" if r.target is None else (f"≥ {r.target:g}× " + ("✓" if r.ok else "✗"))
         note = f" ({r.note})" if r.note else ""
+        fmt = fmt_bytes if r.unit == "B" else fmt_seconds
         lines.append(
-            f"| {r.group} | {r.case}{note} | {r.peer} | {fmt_seconds(r.sigconv_s)} | "
-            f"{fmt_seconds(r.peer_s)} | {ratio} | {target} |"
+            f"| {r.group} | {r.case}{note} | {r.peer} | {fmt(r.sigconv_s)} | "
+            f"{fmt(r.peer_s)} | {ratio} | {target} |"
         )
     return "\n".join(lines)

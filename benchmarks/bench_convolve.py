@@ -2,13 +2,17 @@
 
 Groups (ratios are peer time / sigconv time, measured in the same run):
 
-* ``direct 1D``: ``method="direct"`` on one thread against ``numpy.convolve``, plus the
-  two-thread speed-up over one thread and the GFLOP/s reached;
+* ``direct 1D``: ``method="direct"`` on one thread against ``numpy.convolve``, its GFLOP/s as
+  a fraction of a one-thread BLAS matrix product timed in the same run (the machine's own
+  limit), and the two-thread speed-up over one thread;
+* ``stride`` / ``dilation``: against the budget ``1.3 t(1) / s + 20 µs`` / ``1.2 t(1)``;
 * ``auto 1D``: ``method="auto"`` against ``scipy.signal.convolve`` (its own auto choice) and
   against the fastest of sigconv's own methods (target ``1/1.15``);
 * ``fft`` / ``overlap-add``: against ``scipy.signal.fftconvolve`` / ``oaconvolve``;
 * ``2D``: images against ``scipy.signal.convolve2d`` and ``cv2.filter2D``;
-* ``torch conv1d``: a kernel bank over a batch, against ``torch.nn.functional.conv1d``.
+* ``torch conv1d``: a kernel bank over a batch, against ``torch.nn.functional.conv1d``;
+* ``memory``: the call's extra peak allocation (tracemalloc) against ``1.25 ×`` the output's
+  size plus 4 MiB, for every method on a large 1D and 2D input.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import numpy as np
 import scipy.signal as ss
 
 import sigconv
-from benchmarks._harness import Row, best_time, best_times, have
+from benchmarks._harness import Row, best_time, best_times, extra_peak_bytes, fmt_seconds, have, one_thread_gemm
 
 METHODS = ("direct", "fft", "overlap-add")
 
@@ -34,24 +38,60 @@ def _timer(quick: bool):
 
 
 def _direct_1d(quick: bool, t) -> list[Row]:
+    """One thread against numpy.convolve (target 1.5x for every K from 8 to 1024), the
+    fraction of the same-run one-thread GEMM rate (target 0.6 from K = 64), and all cores
+    against one thread (target 1.6x)."""
     rows = []
     rng = np.random.default_rng(0)
     n = 1_000_000
-    for dtype, target in ((np.float64, 2.0), (np.float32, 3.0)):
+    for dtype in (np.float64, np.float32):
         x = rng.standard_normal(n).astype(dtype)
-        for k in ((8, 64, 1024) if quick else (8, 16, 64, 256, 1024)):
+        gemm, gemm_flops, one_blas_thread = one_thread_gemm(dtype, 384 if quick else 512)
+        for k in ((8, 64, 256, 1024) if quick else (8, 16, 64, 256, 1024)):
             h = rng.standard_normal(k).astype(dtype)
             runs = [lambda: sigconv.convolve(x, h, "valid", method="direct", workers=1),
                     lambda: np.convolve(x, h, "valid")]
             if k >= 64:
+                runs.append(gemm)
                 runs.append(lambda: sigconv.convolve(x, h, "valid", method="direct", workers=None))
-            one, peer, *both = t(*runs)
-            gflops = 2.0 * (n - k + 1) * k / one / 1e9
+            with one_blas_thread():
+                one, peer, *rest = t(*runs)
+            flops = 2.0 * (n - k + 1) * k
             case = f"N=1e6 K={k} {np.dtype(dtype).name}"
-            rows.append(Row("direct 1D, 1 thread", case, "numpy.convolve", one, peer, target,
-                            f"{gflops:.1f} GFLOP/s"))
-            if both:
-                rows.append(Row("direct 1D, all cores", case, "sigconv 1 thread", both[0], one, 1.6))
+            rows.append(Row("direct 1D, 1 thread", case, "numpy.convolve", one, peer, 1.5,
+                            f"{flops / one / 1e9:.1f} GFLOP/s"))
+            if rest:
+                gemm_s, both = rest
+                rate = gemm_flops / gemm_s
+                # the GEMM's time for the convolution's flops: the ratio is the fraction of its rate
+                rows.append(Row("direct 1D, fraction of 1-thread GEMM", case, "numpy.matmul 1 thread",
+                                one, flops / rate, 0.6, f"GEMM {rate / 1e9:.0f} GFLOP/s"))
+                rows.append(Row("direct 1D, all cores", case, "sigconv 1 thread", both, one, 1.6))
+    return rows
+
+
+def _strided(quick: bool, t) -> list[Row]:
+    """Stride s computes only the kept outputs: time(s) <= 1.3 time(1) / s + 20 µs; dilation d
+    costs no more than 1.2 time(1) (one thread, float64, 'valid').  The peer column is that
+    budget, so the ratio is budget / time (target 1)."""
+    rows = []
+    rng = np.random.default_rng(5)
+    cases = ((1_000_000, 64), (100_000, 1001)) if quick else \
+        ((1_000_000, 16), (1_000_000, 64), (1_000_000, 1001), (100_000, 1001))
+    for n, k in cases:
+        x, h = rng.standard_normal(n), rng.standard_normal(k)
+        strides, dilations = ((2, 8), (2,)) if quick else ((2, 4, 8), (2, 4))
+        runs = [lambda: sigconv.convolve(x, h, "valid", method="direct", workers=1)]
+        runs += [lambda s=s: sigconv.convolve(x, h, "valid", method="direct", workers=1, stride=s) for s in strides]
+        runs += [lambda d=d: sigconv.convolve(x, h, "valid", method="direct", workers=1, dilation=d)
+                 for d in dilations]
+        one, *times = t(*runs)
+        for s, ts in zip(strides, times):
+            rows.append(Row("direct 1D, stride", f"N={n:.0e} K={k} stride {s}", "1.3·t(1)/s + 20 µs", ts,
+                            1.3 * one / s + 20e-6, 1.0, f"t(1) {fmt_seconds(one)}"))
+        for d, td in zip(dilations, times[len(strides):]):
+            rows.append(Row("direct 1D, dilation", f"N={n:.0e} K={k} dilation {d}", "1.2·t(1)", td, 1.2 * one,
+                            1.0, f"t(1) {fmt_seconds(one)}"))
     return rows
 
 
@@ -140,6 +180,28 @@ def _torch(quick: bool, t) -> list[Row]:
 def run(quick: bool) -> list[Row]:
     t = _timer(quick)
     rows = []
-    for part in (_direct_1d, _auto_1d, _transforms, _images, _torch):
+    for part in (_direct_1d, _strided, _auto_1d, _transforms, _images, _torch, _memory):
         rows += part(quick, t)
+    return rows
+
+
+def _memory(quick: bool, t) -> list[Row]:
+    """Extra peak allocation of a call (input already allocated) against 1.25 × the output
+    plus 4 MiB (ratio: budget / peak, target 1)."""
+    rows = []
+    rng = np.random.default_rng(6)
+    x = rng.standard_normal(2_000_000 if quick else 20_000_000)
+    h = np.hanning(1001)
+    img = rng.standard_normal((1024, 1024) if quick else (2048, 2048))
+    k2 = rng.standard_normal((31, 31))
+    for label, call in (("1D N={:.0e} hanning(1001) same".format(x.size),
+                         lambda m: sigconv.convolve(x, h, "same", method=m)),
+                        (f"2D {img.shape[0]}² K=31×31 same", lambda m: sigconv.convolve2d(img, k2, "same", method=m))):
+        for method in METHODS + ("auto",):
+            if method == "direct" and label.startswith("1D") and not quick:
+                continue   # 2e10 multiply-adds: the 2D row and the quick row cover direct
+            out_bytes = (x.size if label.startswith("1D") else img.size) * 8
+            peak = extra_peak_bytes(lambda: call(method))
+            rows.append(Row("memory", f"{label} {method}", "1.25 × output + 4 MiB", peak,
+                            1.25 * out_bytes + 4 * 2**20, 1.0, f"{peak / out_bytes:.2f} × output", unit="B"))
     return rows

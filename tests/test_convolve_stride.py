@@ -129,3 +129,16 @@ def test_cost_model_takes_the_polyphase_form_for_strides(rng):
         plan, _, _ = ENGINE.make_plan(x, k, nd=1, axes=(-1,), mode="valid", boundary="fill", fill_value=0,
                                       stride=stride, dilation=dilation, flip=True)
         assert _cost.phases_pay(plan, 1)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.complex64])
+def test_3x3_one_pass_equals_definition(dtype, rng):
+    """3×3 kernels take one pass of three row pointers (edge rows, row dilation and stride,
+    every boundary)."""
+    x, k = _random(rng, (37, 150), dtype), _random(rng, (3, 3), dtype)
+    for mode, boundary, stride, dilation in itertools.product(("full", "same", "valid"), BOUNDARIES,
+                                                              (1, (2, 1)), (1, (2, 1))):
+        got = sigconv.convolve2d(x, k, mode, method="direct", boundary=boundary, fill_value=0.5, stride=stride,
+                                 dilation=dilation)
+        want = conv_reference(x, k, mode, boundary=boundary, fill_value=0.5, stride=stride, dilation=dilation, nd=2)
+        assert_close(got, want, dtype=dtype, scale=max(1.0, float(np.abs(want).max())), n_terms=9)

@@ -131,6 +131,18 @@ def _sum8(o, cnt, x0, x1, x2, x3, x4, x5, x6, x7, w0, w1, w2, w3, w4, w5, w6, w7
 
 
 @jit
+def _sum3x3(o, cnt, x0, x1, x2, w0, w1, w2):
+    """``o[j] = sum_{r, c < 3} w_r[c] * x_r[j + c]``: a 3×3 kernel in one pass (three row
+    pointers with literal offsets: nine separate slices would pass LLVM's limit of runtime
+    alias checks and not vectorise)."""
+    wide_vectors()
+    a0, a1, a2, b0, b1, b2, c0, c1, c2 = w0[0], w0[1], w0[2], w1[0], w1[1], w1[2], w2[0], w2[1], w2[2]
+    for j in range(cnt):
+        o[j] = ((a0 * x0[j] + a1 * x0[j + 1] + a2 * x0[j + 2]) + (b0 * x1[j] + b1 * x1[j + 1] + b2 * x1[j + 2])) + (
+            c0 * x2[j] + c1 * x2[j + 1] + c2 * x2[j + 2])
+
+
+@jit
 def _run8(o, cnt, xx, wrow, c, first):
     """:func:`_sum8` for eight neighbouring taps ``c..c+7`` of one undilated row: the literal
     offsets ``xx[j + t]`` vectorise better than eight slices."""
@@ -230,6 +242,13 @@ def _block_taps(xb, wb, o, cnt, r_lo, r_hi, row0, dh, col0, sw, dw, Kw, bmode):
     ntap = (r_hi - r_lo) * Kw
     t = 0
     r, c = r_lo, 0
+    if sw == 1 and dw == 1 and Kw == 3 and r_hi - r_lo == 3:   # 3×3: one pass, three row pointers
+        rows = xb.shape[0]
+        x0 = xb[source_index(row0 + r_lo * dh, rows, bmode), col0:]
+        x1 = xb[source_index(row0 + (r_lo + 1) * dh, rows, bmode), col0:]
+        x2 = xb[source_index(row0 + (r_lo + 2) * dh, rows, bmode), col0:]
+        _sum3x3(o, cnt, x0, x1, x2, wb[r_lo], wb[r_lo + 1], wb[r_lo + 2])
+        return
     if sw == 1:
         while t + 8 <= ntap:
             if dw == 1 and c + 8 <= Kw:   # eight neighbours in one row (a runtime step
