@@ -79,3 +79,12 @@ def test_stream_needs_a_wav(wavs, tmp_path, capsys):
     np.save(tmp_path / "s.npy", pcm)
     assert main(["match", str(folder / "word.wav"), str(tmp_path / "s.npy"), "--stream"]) == 2
     assert "`SIGNAL`" in capsys.readouterr().err
+
+
+def test_demo_section(tmp_path):
+    from sigconv.demo import SECTIONS, stream_section
+
+    lines, plots = stream_section(tmp_path)
+    assert "equals locate: yes" in lines[0] and "1.050 s (reported at 1.850 s)" in lines[0]
+    assert (tmp_path / plots[0]).stat().st_size > 10_000
+    assert stream_section in dict((f, t) for t, f in SECTIONS)
