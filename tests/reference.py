@@ -468,3 +468,194 @@ def subpixel_naive(scores, position):
             continue
         pos[ax] += 0.5 * (lft - rgt) / den
     return pos
+
+
+# ------------------------------------------------------------------------------ MultiRocket, Hydra
+def multirocket_output_naive(x, kernel_index, dilation, channels, lag=0):
+    """MiniRocket kernel output with explicit multiplications (float64), taps at offsets
+    ``(j - 4) d``, plus ``lag`` for the left taps ``j < 4`` (the reference MultiRocket code
+    applies ``lag = 1`` on the first difference), zero outside the series."""
+    w = minirocket_weights(kernel_index)
+    L = x.shape[1]
+    out = np.zeros(L)
+    for ch in channels:
+        xc = np.asarray(x[ch], dtype=np.float64)
+        for t in range(L):
+            for j in range(9):
+                s = t + (j - 4) * int(dilation) + (lag if j < 4 else 0)
+                if 0 <= s < L:
+                    out[t] += w[j] * xc[s]
+    return out
+
+
+def multirocket_pool_naive(C, b):
+    """(PPV, LSPV, MPV, MIPV) of ``C`` against ``b`` by the reference code's definitions."""
+    pos = np.flatnonzero(C > b)
+    below = [0] + list(np.flatnonzero(C < b)) + [len(C) - 1]
+    lspv = max(q - p for p, q in zip(below[:-1], below[1:], strict=True))
+    mpv = float(np.sum(C[pos] + b)) / len(pos) if len(pos) else 0.0
+    mipv = float(np.mean(pos)) if len(pos) else -1.0
+    return len(pos) / len(C), float(lspv), mpv, mipv
+
+
+def multirocket_naive(X, base, diff):
+    """MultiRocket features of ``X`` (n, channels, L) by loops: ``base``/``diff`` are the
+    fitted parameters (``dilations, per_dilation, channel_starts, channel_indices, biases``)
+    on the series and on its first difference (one zero for one-sample series)."""
+    n = X.shape[0]
+    dX = np.diff(X, axis=-1) if X.shape[2] > 1 else np.zeros_like(X)
+    blocks = []
+    for series, (dilations, per_dilation, starts, indices, biases), lag in ((X, base, 0), (dX, diff, 1)):
+        L = series.shape[2]
+        stats = np.zeros((n, 4, len(biases)))
+        first = 0
+        for di, (d, nf) in enumerate(zip(dilations, per_dilation, strict=True)):
+            pad = 4 * int(d)
+            for ki in range(84):
+                comb = di * 84 + ki
+                chans = indices[starts[comb]:starts[comb + 1]]
+                for i in range(n):
+                    C = multirocket_output_naive(series[i], ki, d, chans, lag)
+                    if (di + ki) % 2 == 1 and L - 2 * pad > 0:
+                        C = C[pad:L - pad]
+                    for f in range(first, first + nf):
+                        stats[i, :, f] = multirocket_pool_naive(C, float(biases[f]))
+                first += nf
+        blocks.append(stats.reshape(n, -1))
+    return np.concatenate(blocks, axis=1)
+
+
+def ndimage_extend_index(j, n, mode):
+    """Index of ``x`` that sample ``j`` (possibly outside ``0..n-1``) reads under a
+    ``scipy.ndimage`` boundary mode; None for the constant modes outside."""
+    if 0 <= j < n:
+        return j
+    if mode in ("constant", "grid-constant"):
+        return None
+    if mode == "nearest":
+        return 0 if j < 0 else n - 1
+    if mode in ("wrap", "grid-wrap"):
+        return j % n
+    if mode in ("reflect", "grid-mirror"):          # ... c b a | a b c | c b a ...
+        period = 2 * n
+        j %= period
+        return j if j < n else period - 1 - j
+    if mode == "mirror":                            # ... c b | a b c | b a ...
+        if n == 1:
+            return 0
+        period = 2 * n - 2
+        j %= period
+        return j if j < n else period - j
+    raise ValueError(mode)
+
+
+def centred_fir_loop(x, taps, mode, cval=0.0):
+    """``scipy.ndimage.convolve1d(x, taps, mode=mode, cval=cval)`` for 1D ``x`` by a loop:
+    ``y[i] = sum_k taps[k] x[i + m // 2 - k]`` with the boundary rule of ``mode``."""
+    x = np.asarray(x, dtype=np.float64)
+    n, m = x.size, len(taps)
+    y = np.zeros(n)
+    for i in range(n):
+        acc = 0.0
+        for k in range(m):
+            j = ndimage_extend_index(i + m // 2 - k, n, mode)
+            acc += taps[k] * (cval if j is None else x[j])
+        y[i] = acc
+    return y
+
+
+def gaussian_taps_loop(sigma, order, radius):
+    """Derivatives 0..3 of the normalised sampled Gaussian, by their closed forms."""
+    j = np.arange(-radius, radius + 1, dtype=np.float64)
+    g = np.exp(-j**2 / (2 * sigma**2))
+    g /= g.sum()
+    s2 = sigma**2
+    poly = {0: np.ones_like(j), 1: -j / s2, 2: j**2 / s2**2 - 1 / s2, 3: -(j**3) / s2**3 + 3 * j / s2**2}
+    return poly[order] * g
+
+
+def savgol_interior_loop(x, window, polyorder, deriv=0, delta=1.0):
+    """Interior outputs (full windows) of a Savitzky-Golay filter by a polynomial fit per window,
+    evaluated at the window's centre ``(window - 1) / 2`` and stored at output ``start +
+    (window - 1) // 2`` (scipy's placement, even windows included)."""
+    x = np.asarray(x, dtype=np.float64)
+    n = x.size
+    out = np.full(n, np.nan)
+    t = np.arange(window, dtype=np.float64)
+    for start in range(0, n - window + 1):
+        c = np.polyfit(t, x[start:start + window], polyorder)
+        c = np.polyder(c, deriv) if deriv else c
+        out[start + (window - 1) // 2] = np.polyval(c, (window - 1) / 2) / delta**deriv
+    return out
+
+
+def cf_loop(x, low, high, drift=True):
+    """Christiano-Fitzgerald cycle by its definition: per output, the ideal band-pass weights
+    over the sample with end weights making each row's weights sum to zero."""
+    x = np.asarray(x, dtype=np.float64)
+    n = x.size
+    if drift:
+        x = x - np.arange(n) * (x[-1] - x[0]) / (n - 1)
+    a, b = 2 * np.pi / high, 2 * np.pi / low
+
+    def B(j):
+        return (b - a) / np.pi if j == 0 else (np.sin(b * j) - np.sin(a * j)) / (np.pi * j)
+
+    y = np.zeros(n)
+    for t in range(n):
+        acc = B(0) * x[t]
+        for m in range(1, n - 1):
+            if m != t:
+                acc += B(abs(m - t)) * x[m]
+        tail = -0.5 * B(0) - sum(B(j) for j in range(1, n - 1 - t))
+        head = -B(0) - sum(B(j) for j in range(1, n - 1 - t)) - sum(B(j) for j in range(1, t)) - tail
+        y[t] = acc + tail * x[-1] + head * x[0]
+    return y
+
+
+def hp_dense(x, lamb):
+    """HP trend by a dense solve of ``(W + lamb D'D) tau = W x`` (W: 1 for finite samples)."""
+    x = np.asarray(x, dtype=np.float64)
+    n = x.size
+    D = np.zeros((n - 2, n))
+    for i in range(n - 2):
+        D[i, i:i + 3] = (1.0, -2.0, 1.0)
+    w = np.isfinite(x).astype(np.float64)
+    return np.linalg.solve(np.diag(w) + lamb * D.T @ D, np.where(w > 0, x, 0.0))
+
+
+def phase_nanmeans(x, period):
+    """Mean of the finite values at each phase ``t % period``."""
+    x = np.asarray(x, dtype=np.float64)
+    return np.array([np.mean(v[np.isfinite(v)]) for v in (x[k::period] for k in range(period))])
+
+
+def ricker_wavelet(points, a):
+    """The removed ``scipy.signal.ricker``."""
+    t = np.arange(0, points) - (points - 1.0) / 2
+    return 2 / (np.sqrt(3 * a) * np.pi**0.25) * (1 - t**2 / a**2) * np.exp(-t**2 / (2 * a**2))
+
+
+def morlet2_wavelet(M, s, w=5.0):
+    """The removed ``scipy.signal.morlet2``."""
+    t = (np.arange(0, M) - (M - 1.0) / 2) / s
+    return np.sqrt(1 / s) * np.exp(1j * w * t) * np.exp(-0.5 * t**2) * np.pi**-0.25
+
+
+def cwt_loop(x, widths, wavelet, **kwargs):
+    """The removed ``scipy.signal.cwt``: per width a 'same' convolution with
+    ``conj(wavelet(min(10 width, n), width)[::-1])``, by a loop."""
+    x = np.asarray(x, dtype=np.float64)
+    n = x.size
+    out = []
+    for width in widths:
+        h = np.conj(wavelet(min(10 * width, n), width, **kwargs)[::-1])
+        m = h.size
+        row = np.zeros(n, dtype=h.dtype)
+        for i in range(n):
+            for k in range(m):
+                j = i + (m - 1) // 2 - k
+                if 0 <= j < n:
+                    row[i] += h[k] * x[j]
+        out.append(row)
+    return np.array(out)

@@ -39,10 +39,13 @@ INDICES = np.array(list(combinations(range(9), 3)), dtype=np.int64)
 
 
 @jit
-def _shift_rows(x, channels, dilation, A, G):
-    """Fill ``A[k] = -sum_j x[ch](t+(j-4)d)`` and ``G[j, k] = 3 x[ch](t+(j-4)d)`` (zero outside)
-    for the ``k``-th channel ``ch = channels[k]`` of one sample ``x`` (n_channels, L).
+def _shift_rows(x, channels, dilation, lag, A, G):
+    """Fill ``A[k] = -sum_j x[ch](t+s_j)`` and ``G[j, k] = 3 x[ch](t+s_j)`` (zero outside) for
+    the ``k``-th channel ``ch = channels[k]`` of one sample ``x`` (n_channels, L), with tap
+    offsets ``s_j = (j-4)d``, plus ``lag`` for the four left taps ``j < 4``.
 
+    ``lag`` is 0 for the MiniRocket kernel; MultiRocket's reference implementation applies its
+    kernels to the first difference with ``lag = 1`` (see :mod:`sigconv._kernels.multirocket`).
     Inner loops index slices from 0 (see :func:`_combine_range`)."""
     L = x.shape[1]
     for k in range(channels.shape[0]):
@@ -51,7 +54,7 @@ def _shift_rows(x, channels, dilation, A, G):
         for t in range(L):
             ak[t] = -xc[t]
         for j in range(9):
-            s = (j - 4) * dilation
+            s = (j - 4) * dilation + (lag if j < 4 else 0)
             lo = min(L, max(0, -s))        # clamped: a shift may exceed the series
             hi = max(lo, min(L, L - s))
             g = G[j, k]
@@ -83,7 +86,7 @@ def fit_outputs(X, examples, dilation, combination0, channel_starts, channel_ind
         n_sel = channel_starts[comb + 1] - start
         A = np.empty((n_sel, L), dtype=X.dtype)
         G = np.empty((9, n_sel, L), dtype=X.dtype)
-        _shift_rows(X[examples[comb]], channel_indices[start:start + n_sel], dilation, A, G)
+        _shift_rows(X[examples[comb]], channel_indices[start:start + n_sel], dilation, start - start, A, G)
         _combine_range(A, G, np.arange(n_sel), indices[ki, 0], indices[ki, 1], indices[ki, 2], start - start,
                        L, C[ki])      # start - start: an int64 0, not a literal (one specialisation)
 
@@ -113,7 +116,7 @@ def _combine_range(A, G, rows, i0, i1, i2, lo, hi, C):
 
 
 @jit
-def _ppv_block(C, n, m, biases, first, nf, out):
+def _ppv_block(C, n, m, biases, first, nf, stride, out):
     """``out[first + f] = mean(C[:n] > biases[first + f])`` for ``f < nf``, reading ``C[:m]``
     where ``C[n:m]`` is -inf (never above a finite bias) and ``m`` a multiple of 32: the
     vectorised loop (32 values a step) then needs no scalar remainder, which costs as much
@@ -122,7 +125,8 @@ def _ppv_block(C, n, m, biases, first, nf, out):
     Four biases share one pass over ``C`` (fewer loads and horizontal sums than one pass
     each).  Counts are float32 added from float32 constants, so the branch-free compare and
     add compile to a SIMD compare and a masked add (a runtime 0/1 or an integer count
-    measured slower); they stay exact (a series is far shorter than 2**24)."""
+    measured slower); they stay exact (a series is far shorter than 2**24).  ``stride`` is
+    unused (the pooling signature of :func:`_transform_one`)."""
     one = np.float32(1.0)
     nil = np.float32(0.0)
     f = 0
@@ -156,21 +160,25 @@ def _ppv_block(C, n, m, biases, first, nf, out):
 
 
 @jit
-def _transform_one(x, dilations, features_per_dilation, channel_starts, channel_indices, biases,
-                   indices, all_channels, A, G, C, out):
-    """Write ``out[f]``: the PPV of one sample ``x`` (n_channels, L) for every feature ``f``,
-    using the scratch arrays ``A`` (n_channels, L), ``G`` (9, n_channels, L) and ``C`` (L + 32,).
+def _transform_one(x, lag, dilations, features_per_dilation, channel_starts, channel_indices, biases,
+                   indices, all_channels, A, G, C, stride, out):
+    """Pool the 84 kernels' outputs on one sample ``x`` (n_channels, L) into ``out``, using the
+    scratch arrays ``A`` (n_channels, L), ``G`` (9, n_channels, L) and ``C`` (L + 32,).
+
     Kernels alternate between the padded output and its unpadded middle (unpadded when
-    ``dilation_index + kernel_index`` is odd), as the reference implementation does; when no
+    ``dilation_index + kernel_index`` is odd), as the reference implementations do; when no
     unpadded output exists (series shorter than 9) the padded output is used.  Only the part
-    of the output that a PPV reads is computed."""
+    of the output that the pooling reads is computed.  The pooling is the global ``_pool``:
+    :func:`_ppv_block` here (MiniRocket); MultiRocket compiles a twin of this function with
+    its four statistics (:func:`sigconv._jit.with_globals`), so the traversal exists once.
+    ``lag`` shifts the left taps (see :func:`_shift_rows`); ``stride`` is passed to ``_pool``."""
     L = x.shape[1]
     n_kernels = indices.shape[0]
     first = np.int64(0)           # not a literal 0: the callees get one specialisation
     for di in range(dilations.shape[0]):
         d = dilations[di]
         padding = 4 * d
-        _shift_rows(x, all_channels, d, A, G)
+        _shift_rows(x, all_channels, d, lag, A, G)
         nf = features_per_dilation[di]
         for ki in range(n_kernels):
             comb = di * n_kernels + ki
@@ -185,8 +193,11 @@ def _transform_one(x, dilations, features_per_dilation, channel_starts, channel_
             m = (n + 31) // 32 * 32
             for t in range(n, m):
                 C[t] = -np.inf
-            _ppv_block(C, n, m, biases, first, nf, out)
+            _pool(C, n, m, biases, first, nf, stride, out)
             first += nf
+
+
+_pool = _ppv_block
 
 
 def _transform_impl(X, dilations, features_per_dilation, channel_starts, channel_indices, biases,
@@ -199,8 +210,9 @@ def _transform_impl(X, dilations, features_per_dilation, channel_starts, channel
         A = np.empty((n_channels, L), dtype=X.dtype)
         G = np.empty((9, n_channels, L), dtype=X.dtype)
         C = np.empty(L + 32, dtype=X.dtype)
-        _transform_one(X[i], dilations, features_per_dilation, channel_starts, channel_indices, biases,
-                       indices, all_channels, A, G, C, out[i])
+        zero = np.int64(0)        # lag and stride: int64, not literals (one specialisation)
+        _transform_one(X[i], zero, dilations, features_per_dilation, channel_starts, channel_indices,
+                       biases, indices, all_channels, A, G, C, zero, out[i])
 
 
 transform_serial, transform_parallel = serial_and_parallel(_transform_impl)

@@ -29,5 +29,6 @@ from __future__ import annotations
 from sigconv.features.cnn import CNNFeatures
 from sigconv.features.kernel import STAT_OPTIONS, KernelFeatures, default_kernels
 from sigconv.features.minirocket import MiniRocket
+from sigconv.features.multirocket import MultiRocket
 
-__all__ = ["CNNFeatures", "KernelFeatures", "MiniRocket", "STAT_OPTIONS", "default_kernels"]
+__all__ = ["CNNFeatures", "KernelFeatures", "MiniRocket", "MultiRocket", "STAT_OPTIONS", "default_kernels"]

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sigconv import _minirocket as _mr
+from sigconv._jit import threads
 from sigconv._kernels import rocket as _rocket
 
 
@@ -53,3 +54,19 @@ def fit_rocket(series: np.ndarray, n_features: int, max_dilations: int,
                                                 series.dtype).ravel()
         first = block.stop
     return RocketFit(dilations, per_dilation, starts, channel_indices, examples, biases)
+
+
+def run_rocket_kernel(serial, parallel, series: np.ndarray, args: tuple, out: np.ndarray,
+                      workers: int) -> None:
+    """Run ``serial``/``parallel`` (a pair from :func:`sigconv._jit.serial_and_parallel`) as
+    ``kernel(series, *args, out)`` on ``workers`` threads.
+
+    With threads, one sample goes through the serial kernel first: a cold start then
+    compiles the shared callees in serial mode (a few seconds) instead of inside the parallel
+    kernel (several times longer); warm, it costs one sample."""
+    if workers > 1 and series.shape[0] > 1:
+        serial(series[:1], *args, out[:1])
+        with threads(workers):
+            parallel(series, *args, out)
+    else:
+        serial(series, *args, out)

@@ -8,11 +8,10 @@ from numpy.typing import ArrayLike
 from sigconv import _minirocket as _mr
 from sigconv._dispatch import dask_transform
 from sigconv._estimator import BASES, check_fitted, transformer_tags, validate_series
-from sigconv._jit import threads
 from sigconv._kernels import rocket as _rocket
 from sigconv._validate import check_int
 from sigconv.features._common import check_n_jobs, feature_names
-from sigconv.features._rocket_common import fit_rocket
+from sigconv.features._rocket_common import fit_rocket, run_rocket_kernel
 
 __all__ = ["MiniRocket"]
 
@@ -124,15 +123,8 @@ class MiniRocket(*BASES):
         biases = self.biases_.astype(series.dtype, copy=False)
         args = (series, self.dilations_, self.n_features_per_dilation_, self.channel_starts_,
                 self.channel_indices_, biases, _rocket.INDICES, out)
-        if workers > 1 and series.shape[0] > 1:
-            # One sample through the serial kernel first: a cold start then compiles the
-            # shared callees in serial mode (about 3 s) instead of inside the parallel kernel
-            # (about 12 s); warm, it costs one sample.
-            _rocket.transform_serial(series[:1], *args[1:-1], out[:1])
-            with threads(workers):
-                _rocket.transform_parallel(*args)
-        else:
-            _rocket.transform_serial(*args)
+        run_rocket_kernel(_rocket.transform_serial, _rocket.transform_parallel, series, args[1:-1], out,
+                          workers)
         return out
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
