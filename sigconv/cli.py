@@ -149,9 +149,10 @@ def build_parser() -> argparse.ArgumentParser:
     comp.add_argument("--jobs", type=int, default=None, help="worker processes (default: one per core)")
     comp.add_argument("--profile", type=int, nargs="?", const=10, default=0, metavar="N",
                       help="instead: compile in this process and list the N costliest kernels per area")
-    comp.add_argument("--only", nargs="+", default=None, choices=("engine 1D", "engine 2D", "filters", "match",
-                                                                  "nn", "features"),
-                      metavar="AREA", help="these areas only: 'engine 1D', 'engine 2D', filters, match, nn, features")
+    from sigconv.compile import WARMUPS
+
+    comp.add_argument("--only", nargs="+", default=None, choices=tuple(WARMUPS), metavar="AREA",
+                      help="these areas only, among: " + ", ".join(map(repr, WARMUPS)))
     comp.set_defaults(func=_compile)
     return parser
 

@@ -562,6 +562,10 @@ def _cli_rows() -> list[Bad]:
         Bad("cli match TEMPLATE 2D, SIGNAL 1D", _cli, ("match", img, s), {}, ValueError, "TEMPLATE"),
         Bad("cli demo --out is a file", _cli, ("demo", "--out", txt), {}, ValueError, "--out"),
         Bad("cli bench --quick takes no value", _cli, ("bench", "--quick=yes"), {}, ValueError, "--quick"),
+        Bad("cli compile --jobs zero", _cli, ("compile", "--jobs", "0"), {}, ValueError, "--jobs"),
+        Bad("cli compile --jobs text", _cli, ("compile", "--jobs", "all"), {}, ValueError, "--jobs"),
+        Bad("cli compile --only unknown", _cli, ("compile", "--only", "everything"), {}, ValueError, "--only"),
+        Bad("cli compile --profile text", _cli, ("compile", "--profile", "many"), {}, ValueError, "--profile"),
     ]
 
 
