@@ -6,7 +6,9 @@ Public API (the contract is ``API.md``; the README has a tour):
   :func:`choose_method`
 * filters (also in :mod:`sigconv.filters`): :func:`window_weights`, :func:`moving_average`,
   :func:`ewma`, :func:`ar_filter`, :func:`arma_filter`, :func:`arma_impulse_response`,
-  :func:`arma_generate`, :func:`ar_predict`, :func:`fit_ar`, :func:`autocorr`, :func:`xcorr`
+  :func:`arma_generate`, :func:`ar_predict`, :func:`fit_ar`, :func:`autocorr`, :func:`xcorr`;
+  the filters pack: :func:`savgol`, :func:`gaussian`, :func:`bk_filter`, :func:`cf_filter`,
+  :func:`hp_filter`, :func:`seasonal_decompose`, :func:`sos_filter`, :func:`cwt`
 * template matching: :func:`match_template`, :func:`find_peaks`, :func:`locate`
 * streaming: :mod:`sigconv.stream` (``FIR``, ``MovingAverage``, ``EWMA``, ``ARMA``, ``SOS``,
   ``Matcher``: the chunked twins of the batch functions, ``sigconv.stream.FIR(k).push(chunk)``)
@@ -20,15 +22,23 @@ from sigconv._validate import SigconvWarning
 from sigconv.convolve import choose_method, convolve, convolve2d, correlate, correlate2d
 from sigconv.filters import (
     ARFit,
+    Decomposition,
     ar_filter,
     ar_predict,
     arma_filter,
     arma_generate,
     arma_impulse_response,
     autocorr,
+    bk_filter,
+    cf_filter,
+    cwt,
     ewma,
     fit_ar,
+    gaussian,
+    hp_filter,
     moving_average,
+    savgol,
+    seasonal_decompose,
     sos_filter,
     window_weights,
     xcorr,
@@ -40,6 +50,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "ARFit",
+    "Decomposition",
     "Matcher",
     "Peaks",
     "SigconvWarning",
@@ -50,17 +61,24 @@ __all__ = [
     "arma_generate",
     "arma_impulse_response",
     "autocorr",
+    "bk_filter",
+    "cf_filter",
     "choose_method",
     "convolve",
     "convolve2d",
     "correlate",
     "correlate2d",
+    "cwt",
     "ewma",
     "find_peaks",
     "fit_ar",
+    "gaussian",
+    "hp_filter",
     "locate",
     "match_template",
     "moving_average",
+    "savgol",
+    "seasonal_decompose",
     "sos_filter",
     "window_weights",
     "xcorr",

@@ -22,6 +22,8 @@ Contract (the wrapper in :mod:`sigconv.filters.iir` ensures it):
 
 from __future__ import annotations
 
+import math
+
 from sigconv._jit import jit, prange, serial_and_parallel
 
 
@@ -34,7 +36,7 @@ def _cascade_row(x, sos, z, segments, reverse, out):
     for k in range(n):
         t = first + step * k
         v = x[t] * 1.0   # float64 from here on
-        if segments and not (v - v == 0):
+        if segments and not math.isfinite(x[t]):
             out[t] = x[t]
             for s in range(ns):
                 z[s, 0] = 0.0
@@ -58,7 +60,7 @@ def _biquad_row(x, sos, z, segments, reverse, out):
     for k in range(n):
         t = first + step * k
         v = x[t] * 1.0
-        if segments and not (v - v == 0):
+        if segments and not math.isfinite(x[t]):
             out[t] = x[t]
             z0 = 0.0
             z1 = 0.0
@@ -82,7 +84,7 @@ def _two_biquads_row(x, sos, z, segments, reverse, out):
     for k in range(n):
         t = first + step * k
         v = x[t] * 1.0
-        if segments and not (v - v == 0):
+        if segments and not math.isfinite(x[t]):
             out[t] = x[t]
             z0 = 0.0
             z1 = 0.0

@@ -10,6 +10,11 @@ One module per concept:
   :func:`arma_impulse_response`, :func:`arma_generate`.
 * :mod:`~sigconv.filters.iir` — :func:`sos_filter`, IIR filters as cascades of biquads
   (``sosfilt``/``sosfiltfilt``, NaN-aware).
+* :mod:`~sigconv.filters.smoothers` — :func:`savgol`, :func:`gaussian` (centred FIR filters).
+* :mod:`~sigconv.filters.cycles` — business-cycle filters :func:`bk_filter`, :func:`cf_filter`,
+  :func:`hp_filter` (two-sided and real-time).
+* :mod:`~sigconv.filters.decompose` — :func:`seasonal_decompose` (:class:`Decomposition`).
+* :mod:`~sigconv.filters.wavelets` — :func:`cwt` (Ricker and complex Morlet).
 * :mod:`~sigconv.filters.correlation` — :func:`autocorr`, :func:`xcorr`, :func:`ar_predict`,
   :func:`fit_ar` (:class:`ARFit`).
 
@@ -22,8 +27,12 @@ computation runs in the dtype of the signal (float32 stays float32).
 from __future__ import annotations
 
 from sigconv.filters.correlation import ARFit, ar_predict, autocorr, fit_ar, xcorr
+from sigconv.filters.cycles import bk_filter, cf_filter, hp_filter
+from sigconv.filters.decompose import Decomposition, seasonal_decompose
 from sigconv.filters.iir import sos_filter
 from sigconv.filters.recursions import ar_filter, arma_filter, arma_generate, arma_impulse_response, ewma
+from sigconv.filters.smoothers import gaussian, savgol
+from sigconv.filters.wavelets import cwt
 from sigconv.filters.windows import moving_average, window_convolve, window_weights
 
 # option tuples and helpers that other modules of sigconv (stream, dask) build on
@@ -43,15 +52,23 @@ from sigconv.filters.windows import _window_filter as _window_filter  # isort: s
 
 __all__ = [
     "ARFit",
+    "Decomposition",
     "ar_filter",
     "ar_predict",
     "arma_filter",
     "arma_generate",
     "arma_impulse_response",
     "autocorr",
+    "bk_filter",
+    "cf_filter",
+    "cwt",
     "ewma",
     "fit_ar",
+    "gaussian",
+    "hp_filter",
     "moving_average",
+    "savgol",
+    "seasonal_decompose",
     "sos_filter",
     "window_convolve",
     "window_weights",
