@@ -126,6 +126,59 @@ class _Accessor:
         """:func:`sigconv.filters.ar_predict` of each column; the first ``p`` values are NaN."""
         return self._apply(_f.ar_predict, ar, const=const)
 
+    # -- the filters pack (API.md §2b) ---------------------------------------------------------
+
+    def savgol(self, window: int, polyorder: int, **kwargs):
+        """:func:`sigconv.filters.savgol` of each column (``deriv``, ``delta``, ``mode``, ``cval``)."""
+        return self._apply(_f.savgol, window, polyorder, **kwargs)
+
+    def gaussian(self, sigma: float, **kwargs):
+        """:func:`sigconv.filters.gaussian` of each column (``order``, ``mode``, ``truncate``...)."""
+        return self._apply(_f.gaussian, sigma, **kwargs)
+
+    def sos_filter(self, sos: ArrayLike, *, zero_phase: bool = False, nan_policy: str = "propagate"):
+        """:func:`sigconv.filters.sos_filter` of each column (``nan_policy="segments"`` filters
+        each run between NaNs on its own)."""
+        return self._apply(lambda rows, **kw: _f.sos_filter(sos, rows, **kw), zero_phase=zero_phase,
+                           nan_policy=nan_policy)
+
+    def bk_filter(self, low: float = 6, high: float = 32, K: int = 12):
+        """Baxter-King cycle (:func:`sigconv.filters.bk_filter`) on the input's index: the
+        first and last ``K`` values are NaN."""
+        core = _f.bk_filter(self._rows(), low, high, K, axis=-1)
+        edge = np.full(core.shape[:-1] + (K,), np.nan, dtype=core.dtype)
+        return self._wrap(np.concatenate((edge, core, edge), axis=-1))
+
+    def cf_filter(self, low: float = 6, high: float = 32, *, drift: bool = True):
+        """Christiano-Fitzgerald ``(cycle, trend)`` (:func:`sigconv.filters.cf_filter`)."""
+        cycle, trend = _f.cf_filter(self._rows(), low, high, drift=drift, axis=-1)
+        return self._wrap(cycle), self._wrap(trend)
+
+    def hp_filter(self, lamb: float = 1600, *, one_sided: bool = False):
+        """Hodrick-Prescott ``(cycle, trend)`` (:func:`sigconv.filters.hp_filter`; NaN are
+        missing observations, ``one_sided=True`` the real-time filter)."""
+        cycle, trend = _f.hp_filter(self._rows(), lamb, one_sided=one_sided, axis=-1)
+        return self._wrap(cycle), self._wrap(trend)
+
+    def seasonal_decompose(self, period: int, **kwargs) -> _f.Decomposition:
+        """:func:`sigconv.filters.seasonal_decompose` with its components on the input's index
+        (Series, or DataFrames for a DataFrame); NaN accepted."""
+        d = _f.seasonal_decompose(self._rows(), period, axis=-1, **kwargs)
+        parts = {k: self._wrap(getattr(d, k)) for k in ("observed", "trend", "seasonal", "resid")}
+        return _f.Decomposition(**parts, period=d.period, model=d.model)
+
+    def cwt(self, widths: ArrayLike, wavelet: str = "ricker", *, w: float = 5.0):
+        """Continuous wavelet transform (:func:`sigconv.filters.cwt`) on the input's index: one
+        column per width (a DataFrame gives columns ``(column, width)``)."""
+        out = _f.cwt(self._rows(), widths, wavelet, w=w, axis=-1)         # (k, F, n)
+        widths = np.asarray(widths).tolist()
+        if isinstance(self._obj, pd.Series):
+            cols = pd.Index(widths, name="width")
+        else:
+            cols = pd.MultiIndex.from_product([self._obj.columns, widths], names=[None, "width"])
+        data = out.reshape(-1, out.shape[-1]).T
+        return pd.DataFrame(data, index=self._obj.index, columns=cols, copy=False)
+
     # -- statistics ----------------------------------------------------------------------------
 
     def autocorr(self, max_lag: int | None = None, *, adjusted: bool = False):

@@ -599,7 +599,7 @@ SOS = np.array([[0.2, 0.4, 0.2, 1.0, -0.3, 0.1]])
 
 def _filters_pack_rows() -> list[Bad]:
     sos_f = sigconv.filters.sos_filter
-    return [
+    rows = [
         Bad("sos_filter sos shape", sos_f, (np.ones((2, 5)), X), {}, ValueError, "sos"),
         Bad("sos_filter sos 3D", sos_f, (np.ones((1, 2, 6)), X), {}, ValueError, "sos"),
         Bad("sos_filter sos a0", sos_f, (SOS * 2, X), {}, ValueError, "sos"),
@@ -616,6 +616,71 @@ def _filters_pack_rows() -> list[Bad]:
         Bad("sos_filter nan_policy", sos_f, (SOS, X), {"nan_policy": "omit"}, ValueError, "nan_policy"),
         Bad("sos_filter axis", sos_f, (SOS, X), {"axis": 1}, ValueError, "axis"),
     ]
+    f = sigconv.filters
+    rows += [
+        Bad("savgol window 0", f.savgol, (X, 0, 0), {}, ValueError, "window"),
+        Bad("savgol polyorder >= window", f.savgol, (X, 5, 5), {}, ValueError, "polyorder"),
+        Bad("savgol polyorder negative", f.savgol, (X, 5, -1), {}, ValueError, "polyorder"),
+        Bad("savgol polyorder float", f.savgol, (X, 5, 2.5), {}, TypeError, "polyorder"),
+        Bad("savgol deriv negative", f.savgol, (X, 5, 2), {"deriv": -1}, ValueError, "deriv"),
+        Bad("savgol delta 0", f.savgol, (X, 5, 2), {"delta": 0.0}, ValueError, "delta"),
+        Bad("savgol mode", f.savgol, (X, 5, 2), {"mode": "reflect101"}, ValueError, "mode"),
+        Bad("savgol interp window > n", f.savgol, (X[:4], 5, 2), {}, ValueError, "window"),
+        Bad("savgol x complex", f.savgol, (CPLX, 5, 2), {}, TypeError, "x"),
+        Bad("savgol x strings", f.savgol, (STRS, 3, 1), {}, TypeError, "x"),
+        Bad("gaussian sigma 0", f.gaussian, (X, 0.0), {}, ValueError, "sigma"),
+        Bad("gaussian sigma negative", f.gaussian, (X, -1.0), {}, ValueError, "sigma"),
+        Bad("gaussian sigma nan", f.gaussian, (X, np.nan), {}, ValueError, "sigma"),
+        Bad("gaussian order negative", f.gaussian, (X, 1.0), {"order": -1}, ValueError, "order"),
+        Bad("gaussian mode", f.gaussian, (X, 1.0), {"mode": "symmetric"}, ValueError, "mode"),
+        Bad("gaussian truncate negative", f.gaussian, (X, 1.0), {"truncate": -1.0}, ValueError, "truncate"),
+        Bad("gaussian radius negative", f.gaussian, (X, 1.0), {"radius": -2}, ValueError, "radius"),
+        Bad("gaussian x empty", f.gaussian, (np.array([]), 1.0), {}, ValueError, "x"),
+        Bad("bk_filter low < 2", f.bk_filter, (X, 1.5, 32, 3), {}, ValueError, "low"),
+        Bad("bk_filter high <= low", f.bk_filter, (X, 8, 6, 3), {}, ValueError, "high"),
+        Bad("bk_filter K 0", f.bk_filter, (X, 6, 32, 0), {}, ValueError, "K"),
+        Bad("bk_filter x too short", f.bk_filter, (X, 6, 32, 16), {}, ValueError, "x"),
+        Bad("bk_filter x complex", f.bk_filter, (CPLX,), {"K": 3}, TypeError, "x"),
+        Bad("cf_filter low < 2", f.cf_filter, (X, 1.0, 32), {}, ValueError, "low"),
+        Bad("cf_filter high < low", f.cf_filter, (X, 6, 3), {}, ValueError, "high"),
+        Bad("cf_filter drift", f.cf_filter, (X,), {"drift": "yes"}, TypeError, "drift"),
+        Bad("cf_filter one sample", f.cf_filter, (X[:1],), {}, ValueError, "x"),
+        Bad("hp_filter lamb 0", f.hp_filter, (X, 0.0), {}, ValueError, "lamb"),
+        Bad("hp_filter lamb negative", f.hp_filter, (X, -5.0), {}, ValueError, "lamb"),
+        Bad("hp_filter lamb inf", f.hp_filter, (X, np.inf), {}, ValueError, "lamb"),
+        Bad("hp_filter one_sided", f.hp_filter, (X,), {"one_sided": 1}, TypeError, "one_sided"),
+        Bad("hp_filter x strings", f.hp_filter, (STRS,), {}, TypeError, "x"),
+        Bad("seasonal_decompose period 0", f.seasonal_decompose, (X, 0), {}, ValueError, "period"),
+        Bad("seasonal_decompose period negative", f.seasonal_decompose, (X, -4), {}, ValueError, "period"),
+        Bad("seasonal_decompose model", f.seasonal_decompose, (X, 4), {"model": "log"}, ValueError, "model"),
+        Bad("seasonal_decompose two_sided", f.seasonal_decompose, (X, 4), {"two_sided": "no"}, TypeError,
+            "two_sided"),
+        Bad("seasonal_decompose extrapolate negative", f.seasonal_decompose, (X, 4), {"extrapolate_trend": -1},
+            ValueError, "extrapolate_trend"),
+        Bad("seasonal_decompose extrapolate string", f.seasonal_decompose, (X, 4), {"extrapolate_trend": "all"},
+            ValueError, "extrapolate_trend"),
+        Bad("seasonal_decompose x short", f.seasonal_decompose, (X, 17), {}, ValueError, "x"),
+        Bad("seasonal_decompose multiplicative negative", f.seasonal_decompose, (X, 4),
+            {"model": "multiplicative"}, ValueError, "x"),
+        Bad("cwt widths negative", f.cwt, (X, [1.0, -2.0]), {}, ValueError, "widths"),
+        Bad("cwt widths zero", f.cwt, (X, [0, 1]), {}, ValueError, "widths"),
+        Bad("cwt widths 2D", f.cwt, (X, np.ones((2, 2))), {}, ValueError, "widths"),
+        Bad("cwt widths empty", f.cwt, (X, []), {}, ValueError, "widths"),
+        Bad("cwt widths strings", f.cwt, (X, STRS), {}, TypeError, "widths"),
+        Bad("cwt wavelet", f.cwt, (X, [1, 2], "morlet"), {}, ValueError, "wavelet"),
+        Bad("cwt w 0", f.cwt, (X, [1, 2], "morlet2"), {"w": 0.0}, ValueError, "w"),
+        Bad("cwt x complex", f.cwt, (CPLX, [1, 2]), {}, TypeError, "x"),
+    ]
+    import pandas as pd
+
+    s = pd.Series(X)
+    rows += [
+        Bad("Series.bk_filter K 0", s.sigconv.bk_filter, (6, 32, 0), {}, ValueError, "K"),
+        Bad("Series.cwt wavelet", s.sigconv.cwt, ([1, 2], "haar"), {}, ValueError, "wavelet"),
+        Bad("Series.seasonal_decompose period", s.sigconv.seasonal_decompose, (0,), {}, ValueError, "period"),
+        Bad("Series.savgol polyorder", s.sigconv.savgol, (3, 4), {}, ValueError, "polyorder"),
+    ]
+    return rows
 
 
 FILTERS_PACK_ROWS = _filters_pack_rows()
