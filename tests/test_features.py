@@ -17,7 +17,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sigconv import _minirocket as _mr
-from sigconv.features import CNNFeatures, KernelFeatures, MiniRocket, default_kernels
+from sigconv.features import (
+    CNNFeatures,
+    Hydra,
+    KernelFeatures,
+    MiniRocket,
+    MultiRocket,
+    MultiRocketHydra,
+    default_kernels,
+)
 from tests.conftest import assert_close
 from tests.reference import (
     kernel_features_naive,
@@ -378,7 +386,8 @@ def test_cnn_features_channel_mismatch(rng):
 # ======================================================================= scikit-learn contract
 def _all_estimators():
     return [MiniRocket(n_features=168, random_state=0), KernelFeatures(dilations=(1, 2)),
-            CNNFeatures(_tiny_model())]
+            CNNFeatures(_tiny_model()), MultiRocket(n_features=672, random_state=0),
+            Hydra(n_kernels=4, n_groups=8, random_state=0), MultiRocketHydra(random_state=0)]
 
 
 # check_estimator reports sklearn's array-API check as skipped (with a SkipTestWarning) unless
@@ -422,7 +431,10 @@ def test_pipeline_and_grid_search(est, rng):
     name = type(est).__name__.lower()
     grid = {"MiniRocket": {"minirocket__n_features": [84, 168]},
             "KernelFeatures": {"kernelfeatures__dilations": [(1,), (1, 4)]},
-            "CNNFeatures": {"cnnfeatures__layer": [1, 3]}}[type(est).__name__]
+            "CNNFeatures": {"cnnfeatures__layer": [1, 3]},
+            "MultiRocket": {"multirocket__n_features": [672, 1344]},
+            "Hydra": {"hydra__n_groups": [4, 8]},
+            "MultiRocketHydra": {"multirockethydra__random_state": [0, 1]}}[type(est).__name__]
     assert list(grid)[0].startswith(name)
     search = GridSearchCV(pipe, grid, cv=2).fit(X, y)
     assert search.best_score_ >= 0.8

@@ -27,8 +27,11 @@ One module per transform family: :mod:`~sigconv.features.kernel`,
 from __future__ import annotations
 
 from sigconv.features.cnn import CNNFeatures
+from sigconv.features.hydra import Hydra
 from sigconv.features.kernel import STAT_OPTIONS, KernelFeatures, default_kernels
 from sigconv.features.minirocket import MiniRocket
 from sigconv.features.multirocket import MultiRocket
+from sigconv.features.multirockethydra import MultiRocketHydra
 
-__all__ = ["CNNFeatures", "KernelFeatures", "MiniRocket", "MultiRocket", "STAT_OPTIONS", "default_kernels"]
+__all__ = ["CNNFeatures", "Hydra", "KernelFeatures", "MiniRocket", "MultiRocket", "MultiRocketHydra",
+           "STAT_OPTIONS", "default_kernels"]
