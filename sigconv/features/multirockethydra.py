@@ -46,7 +46,7 @@ class MultiRocketHydra(*BASES):
     >>> X = np.random.default_rng(0).normal(size=(6, 40))
     >>> mrh = MultiRocketHydra(random_state=0).fit(X)
     >>> mrh.transform(X).shape, mrh.hydra_.n_features_out_, mrh.multirocket_.n_features_out_
-    ((6, 50752), 2048, 48704)
+    ((6, 52800), 3072, 49728)
     """
 
     def __init__(self, *, random_state: None | int | np.random.Generator | np.random.RandomState = None,
