@@ -225,7 +225,7 @@ def stream_section(out: Path):
     ax.legend(loc="lower right")
     plot = _save(fig, out, "stream_speech.png")
     per = float(np.mean(took))
-    lines = [f"streaming: the 0.4 s word found at " + ", ".join(f"{p / rate:.3f} s (reported at {w / rate:.3f} s)"
+    lines = ["streaming: the 0.4 s word found at " + ", ".join(f"{p / rate:.3f} s (reported at {w / rate:.3f} s)"
                                                                for p, w in found)
              + f" from 10 ms chunks; {per * 1e3:.2f} ms per chunk ({per / (chunk / rate) * 100:.1f} % of real "
              f"time, matcher + 101-tap FIR); equals locate: {'yes' if same else 'NO'}; "

@@ -271,8 +271,9 @@ def test_sos_against_scipy_and_loop(dtype, rng):
 
 # ----------------------------------------------------------------------------------- chunk rules
 
-ALL = [lambda: stream.FIR(np.full(4, 0.25, np.float32)), lambda: stream.MovingAverage(3), lambda: stream.EWMA(alpha=0.3),
-       lambda: stream.ARMA([0.5], [0.2]), lambda: stream.SOS(SOS4), lambda: stream.Matcher([1.0, 3.0, 2.0])]
+ALL = [lambda: stream.FIR(np.full(4, 0.25, np.float32)), lambda: stream.MovingAverage(3),
+       lambda: stream.EWMA(alpha=0.3), lambda: stream.ARMA([0.5], [0.2]), lambda: stream.SOS(SOS4),
+       lambda: stream.Matcher([1.0, 3.0, 2.0])]
 
 
 @pytest.mark.parametrize("make", ALL)

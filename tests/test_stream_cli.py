@@ -64,8 +64,9 @@ def test_blocks_read_the_map_chunk_by_chunk(wavs):
     np.testing.assert_array_equal(np.concatenate(parts), pcm)
 
 
-@pytest.mark.parametrize("extra, flag", [(["--max-matches", "2"], "--max-matches"), (["--chunk-ms", "0"], "--chunk-ms"),
-                                         (["--chunk-ms", "soon"], "--chunk-ms"), (["--threshold", "nan"], "--threshold")])
+@pytest.mark.parametrize("extra, flag", [(["--max-matches", "2"], "--max-matches"),
+                                         (["--chunk-ms", "0"], "--chunk-ms"), (["--chunk-ms", "soon"], "--chunk-ms"),
+                                         (["--threshold", "nan"], "--threshold")])
 def test_stream_bad_flags(wavs, capsys, extra, flag):
     folder = wavs[0]
     with pytest.raises(SystemExit) if extra[1] == "soon" else contextlib.nullcontext():

@@ -118,16 +118,19 @@ co2 = sm.datasets.co2.load_pandas().data["co2"]
 values = co2.to_numpy()
 filled = co2.interpolate().bfill().to_numpy()
 sos = scipy.signal.butter(4, 2 / 26, output="sos")     # periods under 26 weeks removed (Nyquist: 2 weeks)
-online = {"moving average (13 weeks, omit NaN)": (stream.MovingAverage(13, min_periods=7, nan_policy="omit"), values,
-                                                  sigconv.moving_average(values, 13, min_periods=7, nan_policy="omit")),
-          "EWMA (span 13)": (stream.EWMA(span=13), values, sigconv.ewma(values, span=13)),
-          "Butterworth SOS (order 4)": (stream.SOS(sos, zi=scipy.signal.sosfilt_zi(sos) * filled[0]), filled,
-                                        sigconv.sos_filter(sos, filled, zi=scipy.signal.sosfilt_zi(sos) * filled[0])[0])}
+zi0 = scipy.signal.sosfilt_zi(sos) * filled[0]          # start at rest at the first value
+online = {
+    "moving average (13 weeks, omit NaN)": (
+        stream.MovingAverage(13, min_periods=7, nan_policy="omit"), values,
+        sigconv.moving_average(values, 13, min_periods=7, nan_policy="omit")),
+    "EWMA (span 13)": (stream.EWMA(span=13), values, sigconv.ewma(values, span=13)),
+    "Butterworth SOS (order 4)": (stream.SOS(sos, zi=zi0), filled, sigconv.sos_filter(sos, filled, zi=zi0)[0]),
+}
 fig, ax = plt.subplots(figsize=(9, 3.6))
 ax.plot(co2.index, values, lw=0.6, color="0.6", label="weekly CO₂ (ppm), with gaps")
 for name, (s, x, batch) in online.items():
     out = np.concatenate([s.push(x[i:i + 52]) for i in range(0, x.size, 52)] + [s.flush()])
-    line, = ax.plot(co2.index, out, lw=1.4, label=f"{name}, streamed")
+    ax.plot(co2.index, out, lw=1.4, label=f"{name}, streamed")
     ax.plot(co2.index, batch, "--", lw=0.8, color="k")
     print(f"{name:38s} max |streamed - batch| = {np.nanmax(np.abs(out - batch)):.1e}")
 ax.plot([], [], "--", lw=0.8, color="k", label="batch result")

@@ -284,7 +284,7 @@ class SOS(Stream):
     >>> f = stream.SOS(scipy.signal.butter(2, 0.2, output="sos"))
     >>> y = np.concatenate([f.push(np.ones(3)), f.push(np.ones(2))])
     >>> np.round(y, 3)
-    array([0.067, 0.279, 0.561, 0.796, 0.96 ])
+    array([0.067, 0.279, 0.561, 0.796, 0.948])
     """
 
     def __init__(self, sos, *, zi=None) -> None:

@@ -183,7 +183,7 @@ class FIR(Stream):
             self.__dict__.pop(name, None)
 
     def _push_rows(self, rows: np.ndarray) -> np.ndarray:
-        hlen, length, b = self._hist.shape[1], rows.shape[1], self._b
+        hlen, b = self._hist.shape[1], self._b
         ext = np.concatenate((self._hist, rows), axis=1)
         seg = ext[:, hlen - (b - 1):]
         y = self._head_outputs(seg)

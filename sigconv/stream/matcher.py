@@ -22,7 +22,7 @@ from sigconv._validate import as_array, check_int, check_option
 from sigconv.match import MINIMISED, SCORES, Peaks, match_template
 from sigconv.match._common import _check_template
 from sigconv.match.peaks import _check_threshold
-from sigconv.stream._base import Stream
+from sigconv.stream._base import Stream, check_chunk
 
 
 def _no_peaks() -> Peaks:
@@ -65,7 +65,7 @@ class Matcher(Stream):
     >>> scores = [m.push(x[i:i + 10]) for i in range(0, 300, 10)]
     >>> _ = m.flush()
     >>> sorted(int(p) for p in m.matches.positions[:, 0])
-    [40, 103, 166, 229]
+    [40, 103, 165, 228]
     """
 
     def __init__(self, template, *, score: str = "zncc", threshold: float | None = None,
@@ -125,9 +125,9 @@ class Matcher(Stream):
         self._matches, self._new = [], []
 
     def push(self, chunk) -> np.ndarray:
-        if self._ended:   # a new signal after a flush: the previous matches go
-            arr = np.asarray(chunk) if chunk is not None else chunk
-            if isinstance(arr, np.ndarray) and arr.ndim >= 1 and arr.shape[-1] > 0:
+        if self._ended:   # a new signal after a flush: the previous matches go (a refused chunk keeps them)
+            arr = check_chunk(chunk, self._batch, self._kind)
+            if arr.shape[-1] > 0:
                 self._matches, self._ended = [], False
         self._new = []
         return super().push(chunk)
