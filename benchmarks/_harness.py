@@ -94,9 +94,11 @@ def one_thread_gemm(dtype, size: int = 512) -> tuple[Callable[[], object], float
 
 def extra_peak_bytes(fn: Callable[[], object]) -> int:
     """Peak bytes ``fn()`` allocates beyond what was allocated before the call (tracemalloc,
-    which numpy reports its array buffers to); the result is freed before returning."""
+    which numpy reports its array buffers to); the result is freed before returning.  A first
+    call outside the tracing compiles and fills the caches."""
     import tracemalloc
 
+    fn()
     tracemalloc.start()
     try:
         base = tracemalloc.get_traced_memory()[0]

@@ -186,36 +186,6 @@ def one_block(nfft, n, me, lengths) -> bool:
     return all(f - m + 1 >= length for f, m, length in zip(nfft, me, lengths))
 
 
-def _split_blocks(x: np.ndarray, blocks: tuple[int, ...]) -> np.ndarray:
-    """Cut each of the last ``nd`` axes into ``ceil(n / B)`` blocks of ``B`` samples (zero
-    padded at the end); returns shape ``batch + (nb_1, ..., nb_nd, B_1, ..., B_nd)``."""
-    nd = len(blocks)
-    n = x.shape[-nd:]
-    counts = tuple(-(-nn // b) for nn, b in zip(n, blocks))
-    x = _window(x, (0,) * nd, tuple(c * b for c, b in zip(counts, blocks)))
-    lead = x.ndim - nd
-    x = x.reshape(x.shape[:lead] + tuple(v for c, b in zip(counts, blocks) for v in (c, b)))
-    order = list(range(lead)) + [lead + 2 * i for i in range(nd)] + [lead + 2 * i + 1 for i in range(nd)]
-    return x.transpose(order)
-
-
-def _fold_axis(y: np.ndarray, block_axis: int, sample_axis: int, block: int) -> np.ndarray:
-    """Overlap-add the blocks of ``y`` along one axis: block ``b`` starts at ``b * block``.
-    The block axis is removed and the sample axis becomes ``(nb - 1) * block + nfft`` long
-    (rounded up to a whole number of blocks); each block is added in ``ceil(nfft / block)``
-    block-sized pieces, two when ``block >= me - 1`` as :func:`oa_block_size` arranges."""
-    y = np.moveaxis(y, (block_axis, sample_axis), (-2, -1))
-    nb, nfft = y.shape[-2:]
-    pieces = -(-nfft // block)
-    out = np.zeros(y.shape[:-2] + ((nb + pieces - 1) * block,), y.dtype)
-    for p in range(pieces):
-        part = y[..., p * block:(p + 1) * block]
-        width = part.shape[-1]
-        dest = out[..., p * block:(p + nb) * block].reshape(y.shape[:-2] + (nb, block))
-        dest[..., :width] += part
-    return out
-
-
 def _window(x: np.ndarray, lo, size) -> np.ndarray:
     """``x[..., lo_i : lo_i + size_i]`` over the last axes, zero outside ``x``: a view where
     the window lies inside ``x``, else a zero-padded copy."""
@@ -241,22 +211,42 @@ def block_convolve(x: np.ndarray, h: np.ndarray, starts, lengths, strides, *, wo
     return run(x, h, starts, lengths, strides, workers=workers, nfft=nfft)
 
 
+#: points of signal blocks per chunk of 1D overlap-add: enough for scipy.fft's threads
+#: (:data:`THREADS_MIN_POINTS`), a few MiB of scratch whatever the signal's length
+OA_CHUNK_POINTS = 1 << 18
+
+
+def _blocks_view(a: np.ndarray, count: int, block: int) -> np.ndarray:
+    """``a[..., :count * block]`` seen as ``(..., count, block)`` without a copy (writable)."""
+    return np.lib.stride_tricks.as_strided(a, a.shape[:-1] + (count, block),
+                                           a.strides[:-1] + (block * a.strides[-1], a.strides[-1]))
+
+
 def overlap_add_convolve(x: np.ndarray, h: np.ndarray, starts, lengths, strides, *, workers: int,
-                         nfft: tuple[int, ...]) -> np.ndarray:
-    """Requested outputs of the 'full' convolution of ``x`` with ``h`` by overlap-add over
-    blocks of ``B = nfft - Me + 1`` samples per axis."""
-    nd = len(starts)
-    blocks = tuple(f - m + 1 for f, m in zip(nfft, h.shape[-nd:]))
-    fwd, inv = _transforms(x.dtype.kind != "c" and h.dtype.kind != "c", nd, workers)
-    xb = _split_blocks(x, blocks)                         # batch_x + counts + blocks
-    kernel = fwd(h, nfft)                                 # batch_k + freqs
-    kernel = kernel.reshape(kernel.shape[:-nd] + (1,) * nd + kernel.shape[-nd:])
-    y = inv(_times(fwd(xb, nfft), kernel), nfft)          # batch + counts + nfft
-    lead = y.ndim - 2 * nd
-    for i in range(nd):
-        # after folding i axes, the next block axis sits at lead, its sample axis at lead + nd - i
-        y = _fold_axis(y, lead, lead + nd - i, blocks[i])
-    return _take(y, starts, lengths, strides)
+                         nfft: tuple[int]) -> np.ndarray:
+    """Requested outputs of the 1D 'full' convolution of ``x`` with ``h`` by overlap-add over
+    blocks of ``B = nfft - Me + 1`` samples.  The blocks go through the transforms a chunk
+    at a time (:data:`OA_CHUNK_POINTS`) and are added straight into the output, so the
+    scratch stays a few MiB whatever the signal's length."""
+    f = nfft[0]
+    block = f - h.shape[-1] + 1
+    fwd, inv = _transforms(x.dtype.kind != "c" and h.dtype.kind != "c", 1, workers)
+    kernel = fwd(h, nfft)[..., None, :]                   # batch_k + (1, freqs)
+    count = -(-x.shape[-1] // block)
+    batch = np.broadcast_shapes(x.shape[:-1], h.shape[:-1])
+    out = np.zeros(batch + ((count - 1) * block + f,), np.result_type(x, h))
+    per_chunk = max(1, OA_CHUNK_POINTS // (max(1, math.prod(batch)) * f))
+    pieces = -(-f // block)
+    for c0 in range(0, count, per_chunk):
+        c1 = min(count, c0 + per_chunk)
+        xb = _window(x, (c0 * block,), ((c1 - c0) * block,))
+        xb = xb.reshape(xb.shape[:-1] + (c1 - c0, block))
+        y = inv(_times(fwd(xb, nfft), kernel), nfft)      # batch + (c1 - c0, nfft)
+        for p in range(pieces):   # block k adds its piece p at (c0 + k + p) * B
+            part = y[..., p * block:(p + 1) * block]
+            dest = _blocks_view(out[..., (c0 + p) * block:], c1 - c0, block)
+            dest[..., :part.shape[-1]] += part
+    return _take(out, starts, lengths, strides)
 
 
 def overlap_save_convolve(x: np.ndarray, h: np.ndarray, starts, lengths, strides, *, workers: int,
@@ -279,8 +269,8 @@ def overlap_save_convolve(x: np.ndarray, h: np.ndarray, starts, lengths, strides
     kernel = fwd(h, nfft)                                   # batch_k + freqs
     kernel = kernel.reshape(kernel.shape[:-2] + (1,) + kernel.shape[-2:])
     batch = np.broadcast_shapes(x.shape[:-2], kernel.shape[:-3])
-    # out[batch, c_0, S_0, c_1, S_1]: tile-major per axis, so the final reshape is free
-    out = np.empty(batch + (counts[0], tile[0], counts[1], tile[1]), np.result_type(x, h))
+    # the requested outputs exactly (the stride taken at the end): no tile-rounded copy
+    out = np.empty(batch + tuple(lengths), np.result_type(x, h))
     tile_bytes = math.prod(batch) * math.prod(kernel.shape[-2:]) * kernel.itemsize
     per_chunk = max(1, CHUNK_BYTES // tile_bytes)
     chunks = [(r, c, min(counts[1], c + per_chunk)) for r in range(counts[0])
@@ -292,8 +282,10 @@ def overlap_save_convolve(x: np.ndarray, h: np.ndarray, starts, lengths, strides
         window = _window(x, lo, (nfft[0], (c1 - c0 - 1) * tile[1] + nfft[1]))
         tiles = np.lib.stride_tricks.sliding_window_view(window, nfft[1], axis=-1)[..., ::tile[1], :]
         tiles = np.moveaxis(tiles, -2, -3)                              # batch_x + (c1 - c0,) + nfft
-        y = inv(_times(fwd(tiles, nfft), kernel), nfft)[..., me[0] - 1:, me[1] - 1:]
-        out[..., r, :, c0:c1, :] = np.moveaxis(y, -3, -2)
+        y = inv(_times(fwd(tiles, nfft), kernel), nfft)[..., me[0] - 1:, me[1] - 1:]   # (.., c, S_0, S_1)
+        dest = out[..., r * tile[0]:(r + 1) * tile[0], c0 * tile[1]:c1 * tile[1]]
+        y = np.moveaxis(y, -3, -2).reshape(y.shape[:-3] + (tile[0], (c1 - c0) * tile[1]))
+        dest[...] = y[..., :dest.shape[-2], :dest.shape[-1]]
 
     points = math.prod(batch) * math.prod(counts) * math.prod(nfft)
     threads = min(workers, len(chunks)) if points >= THREADS_MIN_POINTS else 1
@@ -302,8 +294,9 @@ def overlap_save_convolve(x: np.ndarray, h: np.ndarray, starts, lengths, strides
     else:
         for chunk in chunks:
             run(chunk)
-    out = out.reshape(batch + (counts[0] * tile[0], counts[1] * tile[1]))
-    return out[(Ellipsis,) + tuple(slice(0, length, st) for length, st in zip(lengths, strides))]
+    if any(st > 1 for st in strides):
+        return out[(Ellipsis,) + tuple(slice(0, length, st) for length, st in zip(lengths, strides))]
+    return out
 
 
 @functools.lru_cache(maxsize=8)

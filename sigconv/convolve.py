@@ -176,11 +176,21 @@ def _window_hits(bad: np.ndarray, plan: Plan, offsets) -> np.ndarray:
     return counts > 0
 
 
+def _all_finite(a: np.ndarray) -> bool:
+    """Whether every sample of ``a`` is finite, with no full-size temporary: its sum is finite
+    (nearly always), else the check runs on slices."""
+    if np.isfinite(np.sum(a)):
+        return True
+    flat = a.reshape(-1) if a.flags.c_contiguous else a.ravel(order="K")
+    step = 1 << 16
+    return all(bool(np.isfinite(flat[i:i + step]).all()) for i in range(0, flat.size, step))
+
+
 def _transform(xe: np.ndarray, kernel: np.ndarray, w: np.ndarray, plan: Plan, offsets, workers: int,
                method: str) -> np.ndarray:
     """FFT or overlap-add, with non-finite samples kept local."""
-    bad = ~np.isfinite(xe)
-    any_bad = bool(bad.any())
+    any_bad = not _all_finite(xe)
+    bad = ~np.isfinite(xe) if any_bad else None   # full-size masks only where a sample is bad
     clean = np.where(bad, np.zeros((), xe.dtype), xe) if any_bad else xe
     h = kernel.astype(plan.dtype, copy=False)
     if not plan.flip:

@@ -142,3 +142,19 @@ def test_3x3_one_pass_equals_definition(dtype, rng):
                                  dilation=dilation)
         want = conv_reference(x, k, mode, boundary=boundary, fill_value=0.5, stride=stride, dilation=dilation, nd=2)
         assert_close(got, want, dtype=dtype, scale=max(1.0, float(np.abs(want).max())), n_terms=9)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_lane_layout_in_segments_equals_definition(dtype, rng, monkeypatch):
+    """Long rows through the lane layout in several segments of columns (the smallest the
+    kernel allows), 1D and 2D, boundaries read in the packed copy."""
+    lanes_module = sys.modules["sigconv._kernels.lanes"]
+    monkeypatch.setattr(lanes_module, "SEGMENT_BYTES", 1)
+    monkeypatch.setattr(_cost, "lanes_pay", lambda plan, threads: True)
+    for xs, ks, boundary in (((9000,), (9,), "fill"), ((9000,), (40,), "reflect"), ((3, 4000), (2, 17), "wrap")):
+        x, k = rng.standard_normal(xs).astype(dtype), rng.standard_normal(ks).astype(dtype)
+        nd = len(xs)
+        func = sigconv.correlate if nd == 1 else sigconv.correlate2d
+        got = func(x[None] if nd == 1 else x, k, "same", method="direct", boundary=boundary, workers=2)
+        want = conv_reference(x.astype(float), k.astype(float), "same", boundary=boundary, correlate=True, nd=nd)
+        assert_close(got[0] if nd == 1 else got, want, dtype=dtype, scale=float(np.abs(want).max()), n_terms=k.size)

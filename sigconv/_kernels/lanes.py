@@ -96,11 +96,11 @@ def _aligned(n, like):
     return buf[off:off + n]
 
 
-def _conv_lanes(xp, w, xi, wi, out, sh, dh, oh, bmode, Mb, B):
-    """``out[b, i, j]`` of :func:`~sigconv._kernels.conv.conv_direct` (unit column stride and
-    dilation) from the packed ``xp``; tasks are (batch row, output row, block of ``B`` rows of
-    lanes)."""
-    nb, Ho, Wo = out.shape
+def _conv_lanes(xp, w, xi, wi, out, sh, dh, oh, bmode, Mb, B, a, span):
+    """``out[b, i, a + j]`` (``j < span``) of :func:`~sigconv._kernels.conv.conv_direct` (unit
+    column stride and dilation) from the packed ``xp`` of that segment of columns; tasks are
+    (batch row, output row, block of ``B`` rows of lanes)."""
+    nb, Ho, _ = out.shape
     H = xp.shape[1]
     Kh = w.shape[1]
     L = lane_count(xp)
@@ -118,10 +118,10 @@ def _conv_lanes(xp, w, xi, wi, out, sh, dh, oh, bmode, Mb, B):
         for r in range(r_lo, r_hi):
             xx = xb[source_index(i * sh + r * dh + oh, H, bmode), m0 * L:]
             _row_taps(o, bc * L, xx, w[wi[b], r], r == r_lo)
-        orow = out[b, i]
-        for l in range(L):   # the last lanes may run past the row's end
+        orow = out[b, i, a:]
+        for l in range(L):   # the last lanes may run past the segment's end
             j0 = l * Mb + m0
-            for m in range(min(bc, Wo - j0)):
+            for m in range(min(bc, span - j0)):
                 orow[j0 + m] = o[m * L + l]
 
 
@@ -130,13 +130,33 @@ conv_lanes, conv_lanes_parallel = serial_and_parallel(_conv_lanes)
 
 def correlate_lanes(x, w, xi, wi, out, sh, dh, oh, ow, bmode, parallel: bool) -> None:
     """:func:`~sigconv._kernels.conv.conv_direct` with unit column stride and dilation, through
-    the lane layout (real dtypes; zero fill only with a finite kernel)."""
+    the lane layout (real dtypes; zero fill only with a finite kernel).  Long rows go in
+    segments of columns (:func:`segment_columns`), so the packed copy stays a few MiB."""
     lanes = lane_count(x)
-    rows = -(-out.shape[2] // lanes)
-    size = x.shape[0] * x.shape[1] * (rows + w.shape[2] - 1) * lanes
+    wo, kw = out.shape[2], w.shape[2]
+    seg = segment_columns(x.shape[0] * x.shape[1], wo, kw, lanes, x.itemsize)
+    rows = -(-seg // lanes)
+    size = x.shape[0] * x.shape[1] * (rows + kw - 1) * lanes
     buf = np.empty(size + 64 // x.itemsize, x.dtype)
     start = (-buf.ctypes.data % 64) // x.itemsize
-    xp = buf[start:start + size].reshape(x.shape[0], x.shape[1], -1)
     pack, conv = (pack_lanes_parallel, conv_lanes_parallel) if parallel else (pack_lanes, conv_lanes)
-    pack(x, xp, rows, ow, bmode)
-    conv(xp, w, xi, wi, out, sh, dh, oh, bmode, rows, ROWS)
+    for a in range(0, wo, seg):
+        span = min(seg, wo - a)
+        mb = -(-span // lanes)
+        xp = buf[start:start + x.shape[0] * x.shape[1] * (mb + kw - 1) * lanes].reshape(x.shape[0], x.shape[1], -1)
+        pack(x, xp, mb, ow + a, bmode)
+        conv(xp, w, xi, wi, out, sh, dh, oh, bmode, mb, ROWS, a, span)
+
+
+#: bytes of the lane layout's packed copy per segment of columns (a whole row where it fits)
+SEGMENT_BYTES = 4 << 20
+
+
+def segment_columns(rows: int, wo: int, kw: int, lanes: int, itemsize: int) -> int:
+    """Output columns per segment: the packed copy of ``rows`` rows within
+    :data:`SEGMENT_BYTES`, but at least eight times the kernel's reach in lanes (the halo each
+    segment packs again) and a multiple of the lane count."""
+    fit = SEGMENT_BYTES // (itemsize * max(1, rows)) - (kw - 1) * lanes
+    seg = max(fit, 8 * (kw - 1) * lanes, 64 * lanes)
+    seg = -(-seg // lanes) * lanes
+    return max(1, min(seg, wo))

@@ -1,0 +1,56 @@
+"""Extra memory of a convolution call (tracemalloc peak beyond the inputs), issue 14 item 9."""
+
+from __future__ import annotations
+
+import tracemalloc
+
+import numpy as np
+import pytest
+
+import sigconv
+
+MIB = 2**20
+
+
+def _extra_peak(fn) -> int:
+    fn()   # compile and fill caches outside the measurement
+    tracemalloc.start()
+    try:
+        base = tracemalloc.get_traced_memory()[0]
+        tracemalloc.reset_peak()
+        out = fn()
+        peak = tracemalloc.get_traced_memory()[1] - base
+        del out
+    finally:
+        tracemalloc.stop()
+    return peak
+
+
+@pytest.mark.parametrize("method", ["direct", "overlap-add", "auto"])
+def test_1d_extra_peak_within_output_and_a_few_mib(method):
+    """Direct (lane layout in segments of columns) and overlap-add (blocks added straight into
+    the output a chunk at a time) need the output and a few MiB of scratch."""
+    x = np.random.default_rng(0).standard_normal(1_500_000)
+    peak = _extra_peak(lambda: sigconv.convolve(x, np.hanning(1001), "same", method=method))
+    assert peak <= 1.25 * x.nbytes + 8 * MIB, peak / x.nbytes
+
+
+def test_1d_fft_peak_and_no_full_size_nan_masks():
+    """One transform of the whole signal holds a padded copy, its spectrum and the kernel's
+    (about 3x the output, inherent to one transform); the NaN bookkeeping adds no full-size
+    mask when every sample is finite, and a NaN still stays local."""
+    x = np.random.default_rng(1).standard_normal(1_000_000)
+    h = np.hanning(1001)
+    peak = _extra_peak(lambda: sigconv.convolve(x, h, "same", method="fft"))
+    assert peak <= 3.1 * x.nbytes + 1 * MIB, peak / x.nbytes
+    x[500_000] = np.nan
+    y = sigconv.convolve(x, h, "same", method="fft")
+    assert np.isnan(y).sum() == 1001   # the outputs whose window covers it (NaN * 0 is NaN)
+
+
+def test_2d_overlap_save_writes_the_exact_output(rng):
+    """2D overlap-save fills an output of the requested size (no tile-rounded copy): the
+    result owns its memory and is C-contiguous."""
+    img, k = rng.standard_normal((300, 333)), rng.standard_normal((31, 31))
+    y = sigconv.convolve2d(img, k, "same", method="overlap-add")
+    assert y.flags.c_contiguous and y.flags.owndata and y.shape == img.shape
