@@ -37,7 +37,9 @@ class MovingAverage(Stream):
     per sample: the windows of the first ``window - 1`` samples of the signal are partial (NaN
     unless ``min_periods`` admits them), exactly as in the batch function.  A uniform window
     runs the batch function's O(1)-per-sample running-sum kernel; other weights its
-    convolution (bit for bit for windows of up to 64 taps).  ``flush`` returns no samples.
+    convolution (bit for bit for windows of up to 64 taps, once the window lies inside the
+    signal; the running sum of a uniform window equals the batch's to rounding, since the
+    batch re-anchors it at other places).  ``flush`` returns no samples.
 
     Examples
     --------
@@ -274,8 +276,9 @@ class SOS(Stream):
     Notes
     -----
     State (:attr:`state`): the sections' ``zi``, ``(n_sections, ..., 2)`` float64 — exactly
-    what ``sos_filter`` (and ``scipy.signal.sosfilt``) take and return, so chunked equals
-    whole bit for bit.  ``flush`` returns no samples.
+    what ``sos_filter`` (and ``scipy.signal.sosfilt``) take and return; the outputs equal the
+    batch call to rounding (the kernel may fuse a multiply-add differently at the start of a
+    chunk).  ``flush`` returns no samples.
 
     Examples
     --------

@@ -4,7 +4,11 @@ reported once, as soon as they are final.
 The scores are those of ``match_template(x, template, mode="valid")``: a push scores the
 windows that end in its chunk, from the chunk and the last ``m - 1`` samples before it
 (the state), centred by their own mean as the batch function centres the whole signal (so a
-DC offset costs no precision).  Peaks follow :func:`sigconv.match.find_peaks`' rule, which is
+DC offset costs no precision).  The window statistics are summed afresh over those
+``m - 1 + L`` samples at each push, in O(m + L) — what the correlation costs anyway — rather
+than carried as running sums from the start: a running sum carried over a stream of unbounded
+length would accumulate rounding, where the batch function re-anchors its sums every few
+thousand samples.  Peaks follow :func:`sigconv.match.find_peaks`' rule, which is
 causal up to a look-ahead of ``min_distance`` windows: a window is a candidate when its score
 is the largest within ``min_distance`` on both sides, and a candidate is dropped when an
 accepted peak lies closer than ``min_distance`` before it (only an equal score that close can
