@@ -24,6 +24,11 @@ import os
 import tempfile
 import types
 
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: Numba's own unlocked cache files
+    fcntl = None
+
 import numba
 from numba.core import caching as _caching
 from numba.core import types as nbtypes
@@ -85,9 +90,39 @@ def jit(func=None, *, parallel: bool = False):
     """Decorate ``func`` with sigconv's JIT policy (lazy, cached, nogil, safe fast-math)."""
 
     def wrap(f):
-        return numba.njit(cache=CACHE, nogil=True, fastmath=FASTMATH_FLAGS, parallel=parallel)(f)
+        disp = numba.njit(cache=CACHE, nogil=True, fastmath=FASTMATH_FLAGS, parallel=parallel)(f)
+        cache_file = getattr(getattr(disp, "_cache", None), "_cache_file", None)
+        if type(cache_file) is _caching.IndexDataCacheFile and fcntl is not None:
+            cache_file.__class__ = _LockedIndexDataCacheFile
+        return disp
 
     return wrap if func is None else wrap(func)
+
+
+class _LockedIndexDataCacheFile(_caching.IndexDataCacheFile):
+    """Numba's cache file pair (an index per function, a data file per signature) read and
+    written under a file lock.  Numba numbers a new signature's data file from the index it
+    reads, so two processes compiling two signatures of one kernel at once (``sigconv compile``
+    on several cores, parallel test runs, a process pool) could both take number 1: one
+    index entry would then name the other signature's machine code."""
+
+    @contextlib.contextmanager
+    def _locked(self, mode):
+        os.makedirs(self._cache_path, exist_ok=True)
+        with open(self._index_path + ".lock", "a") as handle:
+            fcntl.flock(handle, mode)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def save(self, key, data):
+        with self._locked(fcntl.LOCK_EX):
+            super().save(key, data)
+
+    def load(self, key):
+        with self._locked(fcntl.LOCK_SH):
+            return super().load(key)
 
 
 def jit_parallel(func):

@@ -142,3 +142,29 @@ def test_readme_installs_in_one_folder(tmp_path, order):
     assert f"FILE {expected}" in out, out
     if editable_last:
         assert not (site / "sigconv").exists(), "the uninstalled copy left a folder in site-packages"
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX file locks")
+def test_cache_files_are_written_under_a_lock(tmp_path):
+    """Two processes compiling two signatures of one kernel at once must not both claim data
+    file number 1 (Numba numbers them from the index it read): saves and loads hold a lock."""
+    import fcntl
+    import threading
+
+    from sigconv._jit import _LockedIndexDataCacheFile
+    from sigconv._kernels import recursive
+
+    kernel = next(v for v in vars(recursive).values() if hasattr(v, "_cache") and hasattr(v, "py_func"))
+    assert type(kernel._cache._cache_file) is _LockedIndexDataCacheFile
+
+    f = _LockedIndexDataCacheFile(str(tmp_path), "kernel-1.py", "stamp")
+    f.save("float64", b"one")
+    with open(f._index_path + ".lock", "a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        writer = threading.Thread(target=f.save, args=("float32", b"two"))
+        writer.start()
+        writer.join(0.5)
+        assert writer.is_alive(), "the save did not wait for the lock"
+        fcntl.flock(held, fcntl.LOCK_UN)
+    writer.join(10)
+    assert f.load("float64") == b"one" and f.load("float32") == b"two"
