@@ -147,6 +147,12 @@ WARMUPS: dict[str, Callable[[], None]] = {
 }
 
 
+#: areas that start once these are done: they call the engine's direct kernel, which the engine's
+#: own warm-up compiles (in parallel they would compile it twice)
+AFTER = {"engine 2D": ("engine 1D",), "filters": ("engine 1D",), "match": ("engine 1D",),
+         "features": ("engine 1D",)}
+
+
 def _timed(name: str) -> tuple[str, float]:
     import warnings
 
@@ -179,21 +185,40 @@ def compile_all(jobs: int | None = None, *, areas=None, report=print) -> dict[st
     jobs = (os.cpu_count() or 1) if jobs is None else check_int("jobs", jobs, minimum=1)
     start = time.perf_counter()
     times: dict[str, float] = {}
-    if jobs == 1:
-        results = map(_timed, names)
-        for name, took in results:
-            times[name] = took
-            report(f"{name:12s} {took:6.1f} s")
-    else:
-        import multiprocessing
 
-        # spawn: a fresh interpreter per worker (a fork would copy Numba's and OpenMP's state)
-        with ProcessPoolExecutor(min(jobs, len(names)), mp_context=multiprocessing.get_context("spawn")) as pool:
-            for name, took in pool.map(_timed, names):
-                times[name] = took
-                report(f"{name:12s} {took:6.1f} s")
+    def done(name: str, took: float) -> None:
+        times[name] = took
+        report(f"{name:12s} {took:6.1f} s")
+
+    if jobs == 1:
+        for name in names:
+            done(*_timed(name))
+    else:
+        _run_pool(names, min(jobs, len(names)), done)
     times["total"] = time.perf_counter() - start
     return times
+
+
+def _run_pool(names: list[str], jobs: int, done: Callable[[str, float], None]) -> None:
+    """Run the warm-ups on ``jobs`` spawned processes, each area once the areas it comes
+    :data:`AFTER` (among ``names``) are done."""
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, wait
+
+    waiting = list(names)
+    finished: set[str] = set()
+    running = {}
+    # spawn: a fresh interpreter per worker (a fork would copy Numba's and OpenMP's state)
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+        while waiting or running:
+            ready = [n for n in waiting if all(d in finished or d not in names for d in AFTER.get(n, ()))]
+            for name in ready[: max(0, jobs - len(running))]:
+                waiting.remove(name)
+                running[pool.submit(_timed, name)] = name
+            complete, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in complete:
+                finished.add(running.pop(future))
+                done(*future.result())
 
 
 # ----------------------------------------------------------------------------- profiling
@@ -214,6 +239,16 @@ def profile_compiles(func: Callable[[], object]) -> list[KernelCompile]:
 
     Kernels loaded from the cache do not appear; run it with an empty cache folder
     (``SIGCONV_CACHE_DIR``) in a fresh process to see everything a first call compiles.
+
+    Examples
+    --------
+    >>> import numba
+    >>> from sigconv.compile import profile_compiles
+    >>> square = numba.njit(lambda v: v * v)
+    >>> [(k.args, k.exclusive > 0) for k in profile_compiles(lambda: square(3.0))]
+    [('float64', True)]
+    >>> profile_compiles(lambda: square(4.0))   # compiled already
+    []
     """
     from numba.core import event
 

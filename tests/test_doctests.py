@@ -16,7 +16,7 @@ import pytest
 
 #: public modules: their docstring and every name in their ``__all__``
 PUBLIC_MODULES = ("sigconv", "sigconv.filters", "sigconv.nn", "sigconv.features", "sigconv.accessor",
-                  "sigconv.datasets", "sigconv.stream", "sigconv.dask")
+                  "sigconv.datasets", "sigconv.stream", "sigconv.dask", "sigconv.compile")
 #: the fewest examples that must run: a guard against a collection that silently finds nothing
 MIN_EXAMPLES = 150
 FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
