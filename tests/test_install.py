@@ -116,7 +116,7 @@ def test_readme_installs_in_one_folder(tmp_path, order):
     the second is the right one (no namespace package, ``sigconv.convolve`` exists) and no
     Numba file is ever written into site-packages.  Offline: the dependencies come from this
     environment (a ``.pth`` file), sigconv is built without build isolation."""
-    pytest.importorskip("setuptools")
+    pytest.importorskip("setuptools")  # in the test extra; a wheel is built without the `wheel` package from 70.1
     src = _source_copy(tmp_path / "repo")
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120)
