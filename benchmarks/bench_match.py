@@ -8,6 +8,12 @@ Groups (ratios are peer time / sigconv time, measured in the same run, all threa
 * ``match 1D``: a 1e6-sample signal, 'zdist' (float64) against ``stumpy.mass`` (target 5×) and
   'zncc' (float32) against OpenCV on a 1×N image (target 1×).
 
+* ``match 2D masked``: zncc with a 64² disc mask on a 1024² float32 image against OpenCV's
+  masked ``TM_CCORR_NORMED`` (target 1×, all threads and one thread), and against sigconv's own
+  unmasked zncc (target: within 3×, i.e. ratio ≥ 0.33);
+* ``match_many``: 8 templates of 48² on one 1024² float32 image, ``Matcher(x).match_many``
+  against eight ``match_template`` calls (target 2×), with one disc mask and without.
+
 Each OpenCV comparison is also made on one thread for both sides ("1 thread" rows): on a
 shared, oversubscribed machine, threaded timings mostly measure the scheduler.  Numba's OpenMP
 workers spin after each parallel region and slow scipy.fft's own threads down (measured 2-5x
@@ -19,8 +25,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from benchmarks._harness import Row, best_time, have
-from sigconv.match import match_template
+from benchmarks._harness import Row, best_time, best_times, have
+from sigconv.match import Matcher, match_template
 
 
 def _timer(quick: bool):
@@ -108,6 +114,57 @@ def _match_1d(quick: bool, t) -> list[Row]:
     return rows
 
 
+def _disc(n: int) -> np.ndarray:
+    yy, xx = np.mgrid[:n, :n]
+    return (yy - (n - 1) / 2) ** 2 + (xx - (n - 1) / 2) ** 2 <= (n / 2) ** 2
+
+
+def _match_masked(quick: bool) -> list[Row]:
+    rows = []
+    repeat, min_time = (3, 0.05) if quick else (5, 0.2)
+    image = _image(1024, np.random.default_rng(2))
+    tpl = image[400:464, 300:364].copy()
+    mask = _disc(64)
+    case = "1024² float32, template 64², disc mask"
+
+    def ours(workers=None):
+        return lambda: match_template(image, tpl, mask=mask, workers=workers)
+
+    plain, masked = best_times([lambda: match_template(image, tpl), ours()], repeat=repeat, min_time=min_time)
+    rows.append(Row("match 2D masked", case, "sigconv unmasked zncc", masked, plain, 1 / 3,
+                    note="masked zncc within 3x of unmasked"))
+    if have("cv2"):
+        import cv2
+
+        mask32 = mask.astype(np.float32)
+        peer, mine = best_times([lambda: cv2.matchTemplate(image, tpl, cv2.TM_CCORR_NORMED, mask=mask32), ours()],
+                                repeat=repeat, min_time=min_time)
+        rows.append(Row("match 2D masked", case, "cv2 TM_CCORR_NORMED masked", mine, peer, 1.0))
+        before = cv2.getNumThreads()
+        cv2.setNumThreads(1)
+        try:
+            peer, mine = best_times([lambda: cv2.matchTemplate(image, tpl, cv2.TM_CCORR_NORMED, mask=mask32),
+                                     ours(1)], repeat=repeat, min_time=min_time)
+        finally:
+            cv2.setNumThreads(before)
+        rows.append(Row("match 2D masked, 1 thread", case, "cv2 TM_CCORR_NORMED masked 1 thread", mine, peer, 1.0))
+    return rows
+
+
+def _match_many(quick: bool) -> list[Row]:
+    rows = []
+    repeat, min_time = (3, 0.05) if quick else (5, 0.2)
+    image = _image(1024, np.random.default_rng(3))
+    templates = [image[100 * i + 50:100 * i + 98, 90 * i + 30:90 * i + 78].copy() for i in range(8)]
+    for mask, label in ((_disc(48), "one disc mask"), (None, "no mask")):
+        separate, many = best_times([
+            lambda mask=mask: [match_template(image, t, mask=mask) for t in templates],
+            lambda mask=mask: Matcher(image).match_many(templates, mask=mask)], repeat=repeat, min_time=min_time)
+        rows.append(Row("match_many", f"1024² float32, 8 templates 48², {label}", "8 match_template calls",
+                        many, separate, 2.0))
+    return rows
+
+
 def run(quick: bool) -> list[Row]:
     t = _timer(quick)
-    return _match_2d(quick, t) + _match_1d(quick, t)
+    return _match_2d(quick, t) + _match_1d(quick, t) + _match_masked(quick) + _match_many(quick)

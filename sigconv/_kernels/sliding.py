@@ -474,51 +474,66 @@ def _masked_scores(code, omit, c, s1, s2, n, t1, t2, bad, offsets, m, tm2, d, to
         b = q // (n0 * n1)
         i = (q // n1) % n0
         j = q % n1
+        p0 = o0 + i
+        p1 = o1 + j
+        # rows of the inputs (an unused input reads the row of ``c``, never used)
+        cr = c[b, p0, p1]
+        s1r = s1[b, p0, p1] if use_s1 else cr
+        s2r = s2[b, p0, p1] if use_s2 else cr
+        nr = n[b, p0, p1] if omit else cr
+        t1r = t1[b, p0, p1] if use_t1 else cr
+        t2r = t2[b, p0, p1] if use_t2 else cr
+        br = bad[b, p0, p1] if use_bad else cr
+        orow = out[b, i, j]
         db = d[b]
+        if code == ZNCC and not omit and not use_bad:   # the common case, branch-free: vectorises
+            inv_m = 1.0 / m
+            for k in range(k0, k1):
+                x1 = np.float64(s1r[o2 + k])
+                x2 = np.float64(s2r[o2 + k])
+                vx = x2 - x1 * x1 * inv_m
+                r = np.float64(cr[o2 + k]) / np.sqrt(max(vx * tm2, 1e-300))
+                r = min(1.0, max(-1.0, r))
+                orow[k] = r if vx > tol * x2 + floor else 0.0
+            continue
         for k in range(k0, k1):
-            p0 = o0 + i
-            p1 = o1 + j
             p2 = o2 + k
-            if use_bad and bad[b, p0, p1, p2] > 0.5:
-                out[b, i, j, k] = missing
+            if use_bad and br[p2] > 0.5:
+                orow[k] = missing
                 continue
-            a = np.float64(c[b, p0, p1, p2])
-            x1 = np.float64(s1[b, p0, p1, p2]) if use_s1 else 0.0
-            x2 = np.float64(s2[b, p0, p1, p2]) if use_s2 else 0.0
             count = np.float64(m)
             if omit:
-                count = np.floor(np.float64(n[b, p0, p1, p2]) + 0.5)
+                count = np.floor(np.float64(nr[p2]) + 0.5)
                 if 2.0 * count < m:
-                    out[b, i, j, k] = missing
+                    orow[k] = missing
                     continue
-            u1 = np.float64(t1[b, p0, p1, p2]) if use_t1 else 0.0
-            u2 = np.float64(t2[b, p0, p1, p2]) if use_t2 else tm2
-            if code == ZNCC or code == ZDIST:
-                num = a - x1 * u1 / count
-                vx = x2 - x1 * x1 / count
-                vt = u2 - u1 * u1 / count
-                if vx <= tol * x2 + floor or vt <= tol * tm2:
-                    if code == ZNCC:
-                        out[b, i, j, k] = 0.0
-                    else:
-                        out[b, i, j, k] = np.sqrt(np.float64(m))
-                    continue
-                r = min(1.0, max(-1.0, num / np.sqrt(vx * vt)))
-                if code == ZNCC:
-                    out[b, i, j, k] = r
-                else:
-                    out[b, i, j, k] = np.sqrt(max(2.0 * m * (1.0 - r), 0.0))
-            elif code == NCC:
-                if x2 <= floor or u2 <= 0.0:
-                    out[b, i, j, k] = 0.0
-                else:
-                    out[b, i, j, k] = min(1.0, max(-1.0, a / np.sqrt(x2 * u2)))
-            elif code == CCORR:
-                out[b, i, j, k] = a * (m / count)
-            else:
-                # sum of w*v*(x - t' - d)**2 with t' the template minus its masked mean
-                val = x2 - 2.0 * a - 2.0 * db * x1 + u2 + 2.0 * db * u1 + db * db * count
-                out[b, i, j, k] = max(val, 0.0) * (m / count)
+            orow[k] = _masked_one(code, np.float64(cr[p2]), np.float64(s1r[p2]) if use_s1 else 0.0,
+                                  np.float64(s2r[p2]) if use_s2 else 0.0,
+                                  np.float64(t1r[p2]) if use_t1 else 0.0,
+                                  np.float64(t2r[p2]) if use_t2 else tm2, count, m, tm2, db, tol, floor)
+
+
+@jit
+def _masked_one(code, a, x1, x2, u1, u2, count, m, tm2, db, tol, floor):
+    """One score of :func:`_masked_scores` from its window sums."""
+    if code == ZNCC or code == ZDIST:
+        num = a - x1 * u1 / count
+        vx = x2 - x1 * x1 / count
+        vt = u2 - u1 * u1 / count
+        if vx <= tol * x2 + floor or vt <= tol * tm2:
+            return 0.0 if code == ZNCC else np.sqrt(np.float64(m))
+        r = min(1.0, max(-1.0, num / np.sqrt(vx * vt)))
+        if code == ZNCC:
+            return r
+        return np.sqrt(max(2.0 * m * (1.0 - r), 0.0))
+    if code == NCC:
+        if x2 <= floor or u2 <= 0.0:
+            return 0.0
+        return min(1.0, max(-1.0, a / np.sqrt(x2 * u2)))
+    if code == CCORR:
+        return a * (m / count)
+    # sum of w*v*(x - t' - d)**2 with t' the template minus its masked mean
+    return max(x2 - 2.0 * a - 2.0 * db * x1 + u2 + 2.0 * db * u1 + db * db * count, 0.0) * (m / count)
 
 
 masked_scores_serial, masked_scores_parallel = serial_and_parallel(_masked_scores)

@@ -134,42 +134,47 @@ def masked_scores(matcher, key, prep, pads, t: np.ndarray, w: np.ndarray | None,
     method = matcher._method(prep.xc, tp, nd, method)
     fft = method == "fft"
     fshape = _spectrum_shape(prep.xc.shape[1:]) if fft else None
-    spectra: dict = {}
-
+    kernels = {"w": wf, "tp": tp, "tp2": tp * tp}
+    # the correlations this score needs: (result, signal array, kernel)
+    plan = [("c", "x", "tp")]
+    if score in _SHIFTED:
+        plan.append(("s1", "x", "w"))
+    if score != "ccorr":
+        plan.append(("s2", "x2", "w"))
+    if omit:
+        plan.append(("n", "v", "w"))
+        if score in _SHIFTED:
+            plan.append(("t1", "v", "tp"))
+        if score != "ccorr":
+            plan.append(("t2", "v", "tp2"))
+    elif prep.bad is not None:
+        plan.append(("bad", "bad", "w"))
     # correlations with the mask alone are kept on the matcher for later templates of this mask
-    wkey = ("masked-corr", omit, method, tshape, None if w is None else w.tobytes())
-
-    def corr(name: str, array: np.ndarray, kname: str, kernel: np.ndarray):
-        ckey = key + wkey + (name,) if kname == "w" else None
+    wkey = key + ("masked-corr", omit, method, tshape, None if w is None else w.tobytes())
+    todo = [item for item in plan if item[2] != "w" or wkey + (item[1],) not in matcher._derived]
+    spectra = {}
+    if fft:   # the kernels' spectra in one batched transform
+        names = sorted({k for _, _, k in todo})
+        stack = np.stack([kernels[k] for k in names]).astype(dtype)
+        spectra = dict(zip(names, matcher._kernel_spectrum(stack, fshape), strict=True))
+    results = {}
+    for res, name, kname in plan:
+        ckey = wkey + (name,) if kname == "w" else None
         if ckey in matcher._derived:
-            return matcher._derived[ckey]
-        k = kernel.astype(dtype)[None]
+            results[res] = matcher._derived[ckey]
+            continue
+        array = prep.bad.astype(dtype) if name == "bad" else sig[name]
+        k = kernels[kname].astype(dtype)[None]
         if fft:
-            if kname not in spectra:
-                spectra[kname] = matcher._kernel_spectrum(k, fshape)
-            y, offsets = matcher._fft_correlation(key + (name,), array, k, spectra[kname])
+            y, offsets = matcher._fft_correlation(key + (name,), array, k, spectra[kname][None])
         else:
             y, offsets = matcher._correlation(key + (name,), array, k, method)
-        result = _four_d(np.ascontiguousarray(y, dtype=dtype), offsets)
+        results[res] = _four_d(np.ascontiguousarray(y, dtype=dtype), offsets)
         if ckey is not None:
-            matcher._derived[ckey] = result
-        return result
-
+            matcher._derived[ckey] = results[res]
+    c, offsets = results["c"]
     empty = np.empty((0, 0, 0, 0), dtype=dtype)
-    c, offsets = corr("x", sig["x"], "tp", tp)
-    s1 = s2 = n = t1 = t2 = bad = empty
-    if score in _SHIFTED:
-        s1 = corr("x", sig["x"], "w", wf)[0]
-    if score != "ccorr":
-        s2 = corr("x2", sig["x2"], "w", wf)[0]
-    if omit:
-        n = corr("v", sig["v"], "w", wf)[0]
-        if score in _SHIFTED:
-            t1 = corr("v", sig["v"], "tp", tp)[0]
-        if score != "ccorr":
-            t2 = corr("v", sig["v"], "tp2", tp * tp)[0]
-    elif prep.bad is not None:
-        bad = corr("bad", prep.bad.astype(dtype), "w", wf)[0]
+    s1, s2, n, t1, t2, bad = (results[r][0] if r in results else empty for r in ("s1", "s2", "n", "t1", "t2", "bad"))
     sizes = tuple(s - k + 1 for s, k in zip(prep.xc.shape[1:], tshape, strict=True))
     out = np.empty((prep.xc.shape[0],) + (1,) * (3 - nd) + sizes, dtype=dtype)
     eps = float(np.finfo(dtype).eps)

@@ -131,11 +131,11 @@ class Matcher:
         spec = self._spectra[skey]
         if tspec is None:
             tspec = self._kernel_spectrum(t, fshape)
-        else:
-            tspec = tspec.copy()
-        if tspec.shape == spec.shape:
-            np.multiply(tspec, spec, out=tspec)
-        else:
+            if tspec.shape == spec.shape:
+                np.multiply(tspec, spec, out=tspec)
+            else:
+                tspec = tspec * spec
+        else:   # a kernel spectrum shared with other correlations: a new product
             tspec = tspec * spec
         y = sfft.irfftn(tspec, fshape, axes=axes, workers=self._workers, overwrite_x=True)
         # correlation = convolution with the flipped template; valid outputs start at m - 1
