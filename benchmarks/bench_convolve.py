@@ -47,7 +47,7 @@ def _direct_1d(quick: bool, t) -> list[Row]:
     for dtype in (np.float64, np.float32):
         x = rng.standard_normal(n).astype(dtype)
         gemm, gemm_flops, one_blas_thread = one_thread_gemm(dtype, 384 if quick else 512)
-        for k in ((8, 64, 256, 1024) if quick else (8, 16, 64, 256, 1024)):
+        for k in ((8, 64, 1024) if quick else (8, 16, 64, 256, 1024)):
             h = rng.standard_normal(k).astype(dtype)
             runs = [lambda: sigconv.convolve(x, h, "valid", method="direct", workers=1),
                     lambda: np.convolve(x, h, "valid")]
@@ -158,7 +158,9 @@ def _images(quick: bool, t) -> list[Row]:
             if "scipy" in times:
                 rows.append(Row("convolve2d", case, "scipy.signal.convolve2d", times["ours"], times["scipy"], 10.0))
             if "cv2" in times:
-                rows.append(Row("convolve2d", case, "cv2.filter2D", times["ours"], times["cv2"], 1 / 1.5))
+                # small kernels: at least 0.8x OpenCV (issue 14), larger ones 1/1.5
+                rows.append(Row("convolve2d", case, "cv2.filter2D", times["ours"], times["cv2"],
+                                0.8 if k == 3 else 1 / 1.5))
     return rows
 
 

@@ -103,13 +103,14 @@ def _geometry(plan: Plan, offsets, bmode: int = _conv.ZERO) -> tuple[int, ...]:
 def _direct_boundary(plan: Plan, boundary: str, finite_kernel: bool, workers: int = 1) -> int | None:
     """How the direct kernel reads the samples outside the signal: the kernel's boundary mode,
     or None for an extended copy of the signal (a nonzero fill value, or when the edge
-    outputs' bounds-checked loop would cost more than the copy; the polyphase form reads the
-    boundary in its copy at no extra cost).  Zero fill stays in the kernel for a non-finite
+    outputs' bounds-checked loop would cost more than the copy; the polyphase form and the
+    lane layout read the boundary in their packed copies at no extra cost).  Zero fill stays in the kernel for a non-finite
     kernel: its taps must not meet the zeros (NaN * 0 is NaN)."""
-    phases = finite_kernel and _cost.phases_pay(plan, workers)
+    packed = finite_kernel and (_cost.phases_pay(plan, workers) or (
+        _cost.lanes_apply(plan) and _cost.lanes_pay(plan, _cost.direct_threads(plan, workers))))
     if not plan.extend:
-        return None if finite_kernel and not phases and _cost.boundary_copy_pays(plan) else _conv.ZERO
-    if boundary not in _KERNEL_BOUNDARY or (not phases and _cost.boundary_copy_pays(plan)):
+        return None if finite_kernel and not packed and _cost.boundary_copy_pays(plan) else _conv.ZERO
+    if boundary not in _KERNEL_BOUNDARY or (not packed and _cost.boundary_copy_pays(plan)):
         return None
     return _KERNEL_BOUNDARY[boundary]
 

@@ -54,3 +54,12 @@ def test_2d_overlap_save_writes_the_exact_output(rng):
     img, k = rng.standard_normal((300, 333)), rng.standard_normal((31, 31))
     y = sigconv.convolve2d(img, k, "same", method="overlap-add")
     assert y.flags.c_contiguous and y.flags.owndata and y.shape == img.shape
+
+
+def test_2d_direct_lane_layout_in_bands(rng):
+    """Long kernel rows on an image: the lane layout packs a band of rows at a time and reads
+    the boundary itself (no extended copy of the image)."""
+    img = rng.standard_normal((1024, 1024))
+    k = rng.standard_normal((31, 31))
+    peak = _extra_peak(lambda: sigconv.convolve2d(img, k, "same", method="direct", boundary="symm"))
+    assert peak <= 1.25 * img.nbytes + 4 * MIB, peak / img.nbytes

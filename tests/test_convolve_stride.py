@@ -158,3 +158,18 @@ def test_lane_layout_in_segments_equals_definition(dtype, rng, monkeypatch):
         got = func(x[None] if nd == 1 else x, k, "same", method="direct", boundary=boundary, workers=2)
         want = conv_reference(x.astype(float), k.astype(float), "same", boundary=boundary, correlate=True, nd=nd)
         assert_close(got[0] if nd == 1 else got, want, dtype=dtype, scale=float(np.abs(want).max()), n_terms=k.size)
+
+
+def test_lane_layout_in_row_bands_equals_definition(rng, monkeypatch):
+    """Images through the lane layout a band of output rows at a time (the smallest bands),
+    with row stride and dilation, every boundary."""
+    lanes_module = sys.modules["sigconv._kernels.lanes"]
+    monkeypatch.setattr(lanes_module, "SEGMENT_BYTES", 1)
+    monkeypatch.setattr(_cost, "lanes_pay", lambda plan, threads: True)
+    x, k = rng.standard_normal((61, 700)), rng.standard_normal((3, 20))
+    for boundary, stride, dilation in itertools.product(BOUNDARIES, (1, (2, 1)), (1, (3, 1))):
+        got = sigconv.correlate2d(x, k, "same", method="direct", boundary=boundary, fill_value=0.5,
+                                  stride=stride, dilation=dilation)
+        want = conv_reference(x, k, "same", boundary=boundary, fill_value=0.5, stride=stride, dilation=dilation,
+                              correlate=True, nd=2)
+        assert_close(got, want, scale=float(np.abs(want).max()), n_terms=60)

@@ -54,19 +54,26 @@ def _row_taps(o, cnt, xx, wrow, first):
         _rest(o, cnt, xx, wrow, c, first)
 
 
-def _pack(x, xp, Mb, ow, bmode):
-    """Fill ``xp`` ``(nx, H, P * L)`` with the lane layout of ``x`` ``(nx, H, W)``; tasks are
-    (signal, row, chunk of ``CHUNK`` positions ``p``)."""
+def _pack(x, xp, Mb, ow, row0, bmode):
+    """Fill ``xp`` ``(nx, Hb, P * L)`` with the lane layout of rows ``row0 .. row0 + Hb - 1``
+    of ``x`` ``(nx, H, W)`` (rows outside ``x`` read the boundary, zeros for ``ZERO``); tasks
+    are (signal, row, chunk of ``CHUNK`` positions ``p``)."""
     nx, H, W = x.shape
+    Hb = xp.shape[1]
     L = lane_count(x)
     P = xp.shape[2] // L
     nchunk = (P + CHUNK - 1) // CHUNK
-    for task in prange(nx * H * nchunk):
-        b = task // (H * nchunk)
-        r = (task // nchunk) % H
+    for task in prange(nx * Hb * nchunk):
+        b = task // (Hb * nchunk)
+        r = (task // nchunk) % Hb
         p0 = (task % nchunk) * CHUNK
         p1 = min(P, p0 + CHUNK)
-        src, dst = x[b, r], xp[b, r]
+        dst = xp[b, r]
+        if bmode == ZERO and not 0 <= row0 + r < H:
+            for p in range(p0 * L, p1 * L):
+                dst[p] = 0
+            continue
+        src = x[b, source_index(row0 + r, H, bmode)]
         p_lo = min(p1, max(p0, -ow))                          # every lane inside [0, W)
         p_hi = max(p_lo, min(p1, W - ow - (L - 1) * Mb))      # for p in [p_lo, p_hi)
         for p in range(p_lo, p_hi):
@@ -96,18 +103,20 @@ def _aligned(n, like):
     return buf[off:off + n]
 
 
-def _conv_lanes(xp, w, xi, wi, out, sh, dh, oh, bmode, Mb, B, a, span):
-    """``out[b, i, a + j]`` (``j < span``) of :func:`~sigconv._kernels.conv.conv_direct` (unit
-    column stride and dilation) from the packed ``xp`` of that segment of columns; tasks are
-    (batch row, output row, block of ``B`` rows of lanes)."""
-    nb, Ho, _ = out.shape
+def _conv_lanes(xp, w, xi, wi, out, sh, dh, oh, bmode, Mb, B, a, span, i0, i1):
+    """``out[b, i, a + j]`` (``i0 <= i < i1``, ``j < span``) of
+    :func:`~sigconv._kernels.conv.conv_direct` (unit column stride and dilation) from the
+    packed ``xp`` of that band of rows and segment of columns; tasks are (batch row, output
+    row, block of ``B`` rows of lanes)."""
+    nb = out.shape[0]
+    Ho = i1 - i0
     H = xp.shape[1]
     Kh = w.shape[1]
     L = lane_count(xp)
     nblk = (Mb + B - 1) // B
     for task in prange(nb * Ho * nblk):
         b = task // (Ho * nblk)
-        i = (task // nblk) % Ho
+        i = i0 + (task // nblk) % Ho
         m0 = (task % nblk) * B
         bc = min(B, Mb - m0)
         o = _aligned(bc * L, out)
@@ -130,22 +139,39 @@ conv_lanes, conv_lanes_parallel = serial_and_parallel(_conv_lanes)
 
 def correlate_lanes(x, w, xi, wi, out, sh, dh, oh, ow, bmode, parallel: bool) -> None:
     """:func:`~sigconv._kernels.conv.conv_direct` with unit column stride and dilation, through
-    the lane layout (real dtypes; zero fill only with a finite kernel).  Long rows go in
-    segments of columns (:func:`segment_columns`), so the packed copy stays a few MiB."""
+    the lane layout (real dtypes; zero fill only with a finite kernel).  The packed copy
+    covers a band of output rows and a segment of columns at a time (about
+    :data:`SEGMENT_BYTES`; every row the band reads is packed, so the kernel reads no
+    boundary)."""
     lanes = lane_count(x)
-    wo, kw = out.shape[2], w.shape[2]
-    seg = segment_columns(x.shape[0] * x.shape[1], wo, kw, lanes, x.itemsize)
-    rows = -(-seg // lanes)
-    size = x.shape[0] * x.shape[1] * (rows + kw - 1) * lanes
+    nx = x.shape[0]
+    ho, wo = out.shape[1], out.shape[2]
+    kh, kw = w.shape[1], w.shape[2]
+    seg = segment_columns(nx, wo, kw, lanes, x.itemsize)
+    row_len = (-(-seg // lanes) + kw - 1) * lanes
+    reach = (kh - 1) * dh + 1
+    band = band_rows(nx * row_len * x.itemsize, ho, sh, reach)
+    size = nx * ((band - 1) * sh + reach) * row_len
     buf = np.empty(size + 64 // x.itemsize, x.dtype)
     start = (-buf.ctypes.data % 64) // x.itemsize
     pack, conv = (pack_lanes_parallel, conv_lanes_parallel) if parallel else (pack_lanes, conv_lanes)
-    for a in range(0, wo, seg):
-        span = min(seg, wo - a)
-        mb = -(-span // lanes)
-        xp = buf[start:start + x.shape[0] * x.shape[1] * (mb + kw - 1) * lanes].reshape(x.shape[0], x.shape[1], -1)
-        pack(x, xp, mb, ow + a, bmode)
-        conv(xp, w, xi, wi, out, sh, dh, oh, bmode, mb, ROWS, a, span)
+    for i0 in range(0, ho, band):
+        i1 = min(ho, i0 + band)
+        row0, rows = i0 * sh + oh, (i1 - 1 - i0) * sh + reach
+        for a in range(0, wo, seg):
+            span = min(seg, wo - a)
+            mb = -(-span // lanes)
+            xp = buf[start:start + nx * rows * (mb + kw - 1) * lanes].reshape(nx, rows, -1)
+            pack(x, xp, mb, ow + a, row0, bmode)
+            conv(xp, w, xi, wi, out, sh, dh, oh - row0, ZERO, mb, ROWS, a, span, i0, i1)
+
+
+def band_rows(row_bytes: int, ho: int, sh: int, reach: int) -> int:
+    """Output rows per band: the packed rows they read (``reach`` rows for the first, ``sh``
+    more for each next) within :data:`SEGMENT_BYTES`, but at least eight times the rows
+    packed again for the next band."""
+    fit = (SEGMENT_BYTES // max(1, row_bytes) - reach) // sh + 1
+    return max(1, min(ho, max(fit, 8 * -(-(reach - 1) // sh))))
 
 
 #: bytes of the lane layout's packed copy per segment of columns (a whole row where it fits)
