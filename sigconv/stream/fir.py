@@ -88,7 +88,9 @@ class FIR(Stream):
         from the first chunk's length (the whole kernel when that is cheapest).
     block : int, optional
         Partition size for ``method="partitioned"`` (``1 <= block < K``); default: the cost
-        model's choice.
+        model's choice.  The plan is made once, for the first chunk's length: a stream whose
+        chunks will be much shorter than its first one (a long kernel fed a large first block,
+        then single samples) does better with ``method="partitioned"`` and a small ``block``.
 
     Notes
     -----
