@@ -10,7 +10,17 @@ Grid (full): N = 1e6 samples, float64.
 * a 100-column DataFrame of 1e5 rows through ``df.sigconv.moving_average`` vs pandas
   ``rolling`` column by column (target 5×), uniform and triangular windows.
 
-Quick mode shrinks N by 10 (pandas' triangular rolling is O(N·w) in Python-level loops).
+The filters pack (API.md §2b), sigconv and the peer timed in alternation:
+* ``cf_filter`` vs statsmodels ``cffilter`` at n = 2e4 (target 50×; statsmodels loops in O(n²));
+* ``hp_filter`` vs statsmodels ``hpfilter`` at n = 1e5 (target 10×);
+* ``cwt`` (ricker, 64 widths) vs scipy's private ``_cwt`` (the removed ``scipy.signal.cwt``) at
+  N = 1e5 (target 5×; every core, and a one-thread row for reference);
+* ``savgol`` (51, 3), ``gaussian`` (σ = 10), ``sos_filter`` (order-4 Butterworth, causal and
+  zero-phase) vs scipy at N = 1e6 on one thread (target 1×);
+* ``seasonal_decompose`` (period 24) vs statsmodels at n = 1e6 (target 3×).
+
+Quick mode shrinks N by 10 (pandas' triangular rolling is O(N·w) in Python-level loops; cffilter
+runs at n = 4e3, its O(n²) loop taking seconds at 2e4).
 Timings on a shared machine are noisy; ratios are measured in the same run.
 """
 
@@ -18,7 +28,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from benchmarks._harness import Row, best_time, have
+from benchmarks._harness import Row, best_time, best_times, have
 
 
 def _time(fn, *, slow: bool = False) -> float:
@@ -109,6 +119,92 @@ def _accessor_rows(n: int, rng) -> list[Row]:
     return rows
 
 
+def _pair(ours, peer, *, slow: bool = False) -> tuple[float, float]:
+    """sigconv and the peer timed in alternation (a slow peer: one call each)."""
+    if slow:
+        ours(), peer()
+        return tuple(best_times([ours, peer], repeat=2, min_time=0.0))
+    return tuple(best_times([ours, peer], repeat=3, min_time=0.05))
+
+
+def _tag(n: int, extra: str = "") -> str:
+    return (f"N={n:.0e}".replace("e+0", "e") + (f" {extra}" if extra else "")).strip()
+
+
+def _pack_scipy_rows(n: int, rng) -> list[Row]:
+    """savgol, gaussian and sos_filter against scipy, both on one thread."""
+    if not have("scipy"):
+        return []
+    import scipy.ndimage
+    import scipy.signal
+
+    from sigconv.filters import gaussian, savgol, sos_filter
+
+    x = rng.standard_normal(n)
+    sos = scipy.signal.butter(4, 0.1, output="sos")
+    cases = [
+        ("savgol", "w=51 p=3 float64, 1 thread", "scipy.signal.savgol_filter",
+         lambda: savgol(x, 51, 3, workers=1), lambda: scipy.signal.savgol_filter(x, 51, 3)),
+        ("gaussian", "sigma=10 float64, 1 thread", "scipy.ndimage.gaussian_filter1d",
+         lambda: gaussian(x, 10.0, workers=1), lambda: scipy.ndimage.gaussian_filter1d(x, 10.0)),
+        ("sos_filter", "butter(4) float64", "scipy.signal.sosfilt",
+         lambda: sos_filter(sos, x), lambda: scipy.signal.sosfilt(sos, x)),
+        ("sos_filter zero_phase", "butter(4) float64", "scipy.signal.sosfiltfilt",
+         lambda: sos_filter(sos, x, zero_phase=True), lambda: scipy.signal.sosfiltfilt(sos, x)),
+    ]
+    rows = []
+    for group, case, peer_name, ours, peer in cases:
+        t_ours, t_peer = _pair(ours, peer)
+        rows.append(Row(group, _tag(n, case), peer_name, t_ours, t_peer, target=1))
+    return rows
+
+
+def _pack_statsmodels_rows(quick: bool, rng) -> list[Row]:
+    """cf_filter, hp_filter and seasonal_decompose against statsmodels."""
+    if not have("statsmodels"):
+        return []
+    from statsmodels.tsa.filters.cf_filter import cffilter
+    from statsmodels.tsa.filters.hp_filter import hpfilter
+    from statsmodels.tsa.seasonal import seasonal_decompose as sm_decompose
+
+    from sigconv.filters import cf_filter, hp_filter, seasonal_decompose
+
+    rows = []
+    n = 4_000 if quick else 20_000
+    x = rng.standard_normal(n).cumsum()
+    t_ours, t_peer = _pair(lambda: cf_filter(x), lambda: cffilter(x), slow=True)
+    rows.append(Row("cf_filter", _tag(n, "float64"), "statsmodels cffilter", t_ours, t_peer, target=50))
+    n = 100_000
+    x = rng.standard_normal(n).cumsum()
+    t_ours, t_peer = _pair(lambda: hp_filter(x), lambda: hpfilter(x), slow=quick)
+    rows.append(Row("hp_filter", _tag(n, "float64 lamb=1600"), "statsmodels hpfilter", t_ours, t_peer,
+                    target=10))
+    n = 100_000 if quick else 1_000_000
+    x = 10 + np.tile(np.sin(np.arange(24) / 24 * 2 * np.pi), n // 24 + 1)[:n] + rng.standard_normal(n)
+    t_ours, t_peer = _pair(lambda: seasonal_decompose(x, 24), lambda: sm_decompose(x, period=24))
+    rows.append(Row("seasonal_decompose", _tag(n, "period=24 additive"), "statsmodels seasonal_decompose",
+                    t_ours, t_peer, target=3))
+    return rows
+
+
+def _cwt_rows(n: int, rng) -> list[Row]:
+    """cwt (ricker, 64 widths) against scipy's private _cwt, the removed scipy.signal.cwt."""
+    try:
+        from scipy.signal._wavelets import _cwt, _ricker
+    except ImportError:
+        return []
+    from sigconv.filters import cwt
+
+    x = rng.standard_normal(n)
+    widths = np.arange(1, 65)
+    t_ours, t_one, t_peer = best_times([lambda: cwt(x, widths), lambda: cwt(x, widths, workers=1),
+                                        lambda: _cwt(x, _ricker, widths)], repeat=2, min_time=0.0)
+    return [Row("cwt ricker", _tag(n, "64 widths float64"), "scipy.signal._wavelets._cwt", t_ours, t_peer,
+                target=5, note="every core (widths on threads)"),
+            Row("cwt ricker", _tag(n, "64 widths float64, 1 thread"), "scipy.signal._wavelets._cwt", t_one,
+                t_peer, note="one thread, for reference")]
+
+
 def run(quick: bool = False) -> list[Row]:
     rng = np.random.default_rng(0)
     n = 100_000 if quick else 1_000_000
@@ -117,6 +213,9 @@ def run(quick: bool = False) -> list[Row]:
     rows += _ar_rows(n, rng)
     rows += _ewma_rows(n, rng)
     rows += _accessor_rows(n // 10, rng)
+    rows += _pack_scipy_rows(n, rng)
+    rows += _pack_statsmodels_rows(quick, rng)
+    rows += _cwt_rows(20_000 if quick else 100_000, rng)
     return rows
 
 

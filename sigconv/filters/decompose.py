@@ -1,8 +1,8 @@
 """Classical seasonal decomposition: a centred moving average and per-phase means (API.md §2b).
 
-The trend is the 2×m moving average, computed from running means (:func:`moving_average`, so NaN
-reaches only the trend values whose window covers it); the seasonal component is the mean of
-the detrended series at each phase of the period, skipping NaN; the residual is what is left.
+The trend is the 2×m moving average, computed from running sums in the pass that also sums the
+detrended series by phase (NaN reaches only the trend values whose window covers it, and the
+phase means skip NaN); a second pass writes the seasonal component and the residual.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from numpy.typing import ArrayLike
 from sigconv import _filter_checks as fc
 from sigconv._kernels import seasonal as sk
 from sigconv._validate import check_int, check_option
-from sigconv.filters.windows import moving_average
 
 __all__ = ["Decomposition", "seasonal_decompose"]
 
@@ -155,15 +154,16 @@ def seasonal_decompose(x: ArrayLike, period: int, *,
     multiplicative = model == "multiplicative"
     if multiplicative and (rows <= 0).any():
         raise ValueError("`x` must be positive for model='multiplicative' (zero or negative values found)")
-    # statsmodels' convolution_filter with the 2×m moving average, from running means: O(n)
-    # whatever the period, NaN only where the window covers one
+    # statsmodels' convolution_filter with the 2×m moving average, from running sums: O(n)
+    # whatever the period, NaN only where the window covers one; the phase means in the same
+    # pass unless the trend's ends are extrapolated first
     trend = np.empty_like(rows)
-    sk.moving_trend(moving_average(rows, period), period, bool(two_sided), trend)
+    means = np.empty((rows.shape[0], period), dtype=rows.dtype)
+    sk.trend_and_phase_sums(rows, period, bool(two_sided), extrapolate_trend == 0, multiplicative, trend, means)
     if extrapolate_trend > 0:
         for row in trend:
             _line_fill(row, extrapolate_trend + 1)
-    means = np.empty((rows.shape[0], period), dtype=rows.dtype)
-    sk.phase_means(rows, trend, period, multiplicative, means)
+        sk.phase_means(rows, trend, period, multiplicative, means)
     if multiplicative:
         means /= means.mean(axis=1, keepdims=True)
     else:

@@ -32,7 +32,7 @@ _PAD_MODES = {"reflect": "symmetric", "grid-mirror": "symmetric", "mirror": "ref
               "wrap": "wrap", "grid-wrap": "wrap", "constant": "constant", "grid-constant": "constant"}
 
 
-def _centred_fir(rows: np.ndarray, taps: np.ndarray, mode: str, cval: float) -> np.ndarray:
+def _centred_fir(rows: np.ndarray, taps: np.ndarray, mode: str, cval: float, workers: int | None) -> np.ndarray:
     """``scipy.ndimage.convolve1d(rows, taps, mode=mode, cval=cval)`` along the last axis: the
     rows extended by ``(m - 1) // 2`` samples before and ``m // 2`` after, then a 'valid'
     convolution on the engine.  ``rows``: ``(B, n)`` float; ``taps``: float64 ``(m,)``."""
@@ -42,7 +42,7 @@ def _centred_fir(rows: np.ndarray, taps: np.ndarray, mode: str, cval: float) -> 
     if left or right:
         kwargs = {"constant_values": cval} if pad == "constant" else {}
         rows = np.pad(rows, ((0, 0), (left, right)), mode=pad, **kwargs)
-    return convolve(rows, taps.astype(rows.dtype), mode="valid", axis=-1)
+    return convolve(rows, taps.astype(rows.dtype), mode="valid", axis=-1, workers=workers)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -84,7 +84,7 @@ def _edge_maps(window: int, polyorder: int, deriv: int, delta: float):
 
 
 def savgol(x: ArrayLike, window: int, polyorder: int, *, deriv: int = 0, delta: float = 1.0,
-           mode: str = "interp", cval: float = 0.0, axis: int = -1) -> np.ndarray:
+           mode: str = "interp", cval: float = 0.0, axis: int = -1, workers: int | None = None) -> np.ndarray:
     """Savitzky-Golay filter: a local polynomial fit, computed as a convolution.
 
     Parameters
@@ -106,6 +106,8 @@ def savgol(x: ArrayLike, window: int, polyorder: int, *, deriv: int = 0, delta: 
     cval : float, default 0.0
         Fill value of ``mode="constant"``.
     axis : int, default -1
+    workers : int, optional
+        Threads of the convolution (None: every core; 1: single-threaded).
 
     Returns
     -------
@@ -142,7 +144,7 @@ def savgol(x: ArrayLike, window: int, polyorder: int, *, deriv: int = 0, delta: 
         raise ValueError(f"`window`={window} is longer than `x` ({n} samples along `axis`); mode='interp' "
                          "needs window <= n (or choose another `mode`)")
     taps = _savgol_taps(window, polyorder, deriv, delta)
-    y = _centred_fir(rows, taps, "constant" if mode == "interp" else mode, cval)
+    y = _centred_fir(rows, taps, "constant" if mode == "interp" else mode, cval, workers)
     if mode == "interp" and window > 1:
         head, tail = _edge_maps(window, polyorder, deriv, delta)
         half = head.shape[0]
@@ -174,7 +176,8 @@ def _gaussian_taps(sigma: float, order: int, radius: int) -> np.ndarray:
 
 
 def gaussian(x: ArrayLike, sigma: float, *, order: int = 0, mode: str = "reflect", cval: float = 0.0,
-             truncate: float = 4.0, radius: int | None = None, axis: int = -1) -> np.ndarray:
+             truncate: float = 4.0, radius: int | None = None, axis: int = -1,
+             workers: int | None = None) -> np.ndarray:
     """Gaussian smoothing (or its derivatives) along ``axis``, as a convolution.
 
     Parameters
@@ -194,6 +197,8 @@ def gaussian(x: ArrayLike, sigma: float, *, order: int = 0, mode: str = "reflect
     radius : int, optional
         Reach of the kernel (overrides ``truncate``), >= 0.
     axis : int, default -1
+    workers : int, optional
+        Threads of the convolution (None: every core; 1: single-threaded).
 
     Returns
     -------
@@ -226,4 +231,4 @@ def gaussian(x: ArrayLike, sigma: float, *, order: int = 0, mode: str = "reflect
     if not math.isfinite(sigma) or reach > 10**8:
         raise ValueError(f"`sigma`={sigma} with `truncate`={truncate} gives a kernel of {2 * reach + 1} taps")
     rows, restore = fc.signal_rows("x", x, axis)
-    return restore(_centred_fir(rows, _gaussian_taps(sigma, order, reach), mode, cval))
+    return restore(_centred_fir(rows, _gaussian_taps(sigma, order, reach), mode, cval, workers))
