@@ -2,7 +2,7 @@
 
     sigconv demo [--out DIR]
     sigconv match TEMPLATE SIGNAL [--threshold T] [--min-distance D] [--max-matches K] [--score S]
-                  [--stream [--chunk-ms MS]]
+                  [--mask MASK] [--subpixel] [--stream [--chunk-ms MS]]
     sigconv bench [--quick] [--only NAME ...]
     sigconv compile [--jobs N] [--profile [N]]
 """
@@ -28,7 +28,7 @@ def _demo(args) -> int:
 #: how the command line names the parameters of :func:`sigconv.locate` in its error messages
 _MATCH_NAMES = {"`x`": "`SIGNAL`", "`template`": "`TEMPLATE`", "`threshold`": "`--threshold`",
                 "`min_distance`": "`--min-distance`", "`max_matches`": "`--max-matches`",
-                "`score`": "`--score`"}
+                "`score`": "`--score`", "`mask`": "`--mask`"}
 
 
 def _cli_message(e: Exception) -> str:
@@ -39,11 +39,14 @@ def _cli_message(e: Exception) -> str:
 
 
 def _format_position(pos, rate) -> str:
+    """A match's place: seconds for sound, row/column for images; sub-sample positions (floats)
+    with two decimals."""
+    text = [f"{p:.2f}" if isinstance(p, float) else str(p) for p in pos]
     if rate is not None and len(pos) == 1:
-        return f"{pos[0] / rate:.3f} s (sample {pos[0]})"
+        return f"{pos[0] / rate:.{5 if isinstance(pos[0], float) else 3}f} s (sample {text[0]})"
     if len(pos) == 2:
-        return f"row {pos[0]}, column {pos[1]}"
-    return "sample " + ", ".join(str(p) for p in pos)
+        return f"row {text[0]}, column {text[1]}"
+    return "sample " + ", ".join(text)
 
 
 def _match(args) -> int:
@@ -57,6 +60,9 @@ def _match(args) -> int:
         except (OSError, ValueError) as e:
             print(f"sigconv match: `{name}`: {str(e).replace('`path` ', '')}", file=sys.stderr)
             return 2
+    if args.stream and (args.mask is not None or args.subpixel):
+        print("sigconv match: `--mask` and `--subpixel` are not available with `--stream`", file=sys.stderr)
+        return 2
     if args.stream:
         from sigconv.stream._cli import match_stream
 
@@ -70,16 +76,24 @@ def _match(args) -> int:
         print(f"sigconv match: sample rates differ (`TEMPLATE` {t_rate} Hz, `SIGNAL` {s_rate} Hz)",
               file=sys.stderr)
         return 2
+    mask = None
+    if args.mask is not None:
+        try:
+            mask = load_signal(args.mask)[0] != 0      # nonzero (a white pixel) = the target
+        except (OSError, ValueError) as e:
+            print(f"sigconv match: `--mask`: {str(e).replace('`path` ', '')}", file=sys.stderr)
+            return 2
     try:
         peaks = locate(signal, template, threshold=args.threshold, min_distance=args.min_distance,
-                       max_matches=args.max_matches, score=args.score)
+                       max_matches=args.max_matches, score=args.score, mask=mask, subpixel=args.subpixel)
     except (ValueError, TypeError) as e:
         print(f"sigconv match: {_cli_message(e)}", file=sys.stderr)
         return 2
     print(f"{len(peaks.scores)} match(es) of {args.template} in {args.signal} "
           f"(score={args.score}, threshold={args.threshold}):")
     for pos, score in zip(peaks.positions, peaks.scores):
-        print(f"  {_format_position(tuple(int(p) for p in pos), s_rate)}  score {score:.4f}")
+        cast = float if args.subpixel else int
+        print(f"  {_format_position(tuple(cast(p) for p in pos), s_rate)}  score {score:.4f}")
     return 0
 
 
@@ -134,6 +148,11 @@ def build_parser() -> argparse.ArgumentParser:
                        help="samples between matches (default: the template's size)")
     match.add_argument("--max-matches", type=int, default=None)
     match.add_argument("--score", default="zncc", choices=("zncc", "ncc", "ccorr", "sqdiff", "zdist"))
+    match.add_argument("--mask", default=None, metavar="MASK",
+                       help="an image (or NPY/CSV array) of TEMPLATE's shape: nonzero pixels are the target, "
+                            "the others are ignored")
+    match.add_argument("--subpixel", action="store_true",
+                       help="refine each match to a fraction of a sample (3-point parabola per axis)")
     match.add_argument("--stream", action="store_true",
                        help="read a WAV SIGNAL block by block, printing each match as it is found")
     match.add_argument("--chunk-ms", type=float, default=10.0,
