@@ -808,3 +808,80 @@ STREAM_ROWS = _stream_rows() + _stream_cli_rows()
 @pytest.mark.parametrize("row", STREAM_ROWS, ids=lambda r: r.id)
 def test_stream_bad_input(row):
     check(row)
+
+
+# --- template matching extras (issue 19): mask, nan_policy, subpixel, match_many, CLI --mask ---
+
+def _match_extras_rows() -> list[Bad]:
+    mt, fp, lc = sigconv.match_template, sigconv.find_peaks, sigconv.locate
+    img = np.sin(np.arange(400.0) / 7.0).reshape(20, 20)
+    tpl = img[3:8, 4:9].copy()
+    disc = np.array([[0, 1, 1, 1, 0]] + [[1] * 5] * 3 + [[0, 1, 1, 1, 0]], dtype=bool)
+    many = sigconv.Matcher(img).match_many
+    rows = []
+    for name, fn in (("match_template", mt), ("locate", lc)):
+        rows += [
+            Bad(f"{name} mask wrong shape", fn, (img, tpl), {"mask": np.ones((4, 5), bool)}, ValueError, "mask"),
+            Bad(f"{name} mask value 2", fn, (img, tpl), {"mask": disc * 2}, ValueError, "mask"),
+            Bad(f"{name} mask nan", fn, (img, tpl), {"mask": np.where(disc, 1.0, np.nan)}, ValueError, "mask"),
+            Bad(f"{name} mask strings", fn, (img, tpl), {"mask": np.full((5, 5), "y")}, TypeError, "mask"),
+            Bad(f"{name} mask complex", fn, (img, tpl), {"mask": disc + 0j}, TypeError, "mask"),
+            Bad(f"{name} mask all False", fn, (img, tpl), {"mask": np.zeros((5, 5), bool)}, ValueError, "mask"),
+            Bad(f"{name} mask all zero ints", fn, (img, tpl), {"mask": np.zeros((5, 5), int)}, ValueError, "mask"),
+            Bad(f"{name} template constant over mask", fn, (img, np.where(disc, 1.0, tpl)), {"mask": disc},
+                ValueError, "template"),
+            Bad(f"{name} nan_policy unknown", fn, (img, tpl), {"nan_policy": "raise"}, ValueError, "nan_policy"),
+            Bad(f"{name} nan_policy None", fn, (img, tpl), {"nan_policy": None}, TypeError, "nan_policy"),
+        ]
+    rows += [
+        Bad("match_template ncc template zero over mask", mt, (img, np.where(disc, 0.0, 1.0)),
+            {"mask": disc, "score": "ncc"}, ValueError, "template"),
+        Bad("locate subpixel string", lc, (img, tpl), {"subpixel": "yes"}, TypeError, "subpixel"),
+        Bad("locate subpixel int", lc, (img, tpl), {"subpixel": 1}, TypeError, "subpixel"),
+        Bad("find_peaks subpixel None", fp, (img,), {"subpixel": None}, TypeError, "subpixel"),
+        Bad("find_peaks subpixel array", fp, (img,), {"subpixel": np.ones(2, bool)}, TypeError, "subpixel"),
+        Bad("match_many templates empty", many, ([],), {}, ValueError, "templates"),
+        Bad("match_many templates string", many, ("tpl",), {}, TypeError, "templates"),
+        Bad("match_many templates 1d array", many, (np.ones(3),), {}, ValueError, "templates"),
+        Bad("match_many one mask for two shapes", many, ([tpl, img[:4, :4]],), {"mask": disc}, ValueError, "mask"),
+        Bad("match_many mask list too short", many, ([tpl, tpl],), {"mask": [disc]}, ValueError, "mask"),
+        Bad("match_many mask wrong shape in list", many, ([tpl, tpl],), {"mask": [disc, np.ones((3, 3), bool)]},
+            ValueError, "mask"),
+        Bad("match_many nan_policy unknown", many, ([tpl],), {"nan_policy": "drop"}, ValueError, "nan_policy"),
+        Bad("match_many score unknown", many, ([tpl],), {"score": "l1"}, ValueError, "score"),
+    ]
+    return rows
+
+
+def _match_extras_cli_rows() -> list[Bad]:
+    import atexit
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    from PIL import Image
+
+    folder = Path(tempfile.mkdtemp(prefix="sigconv-badinput-mask-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    scene = (np.add.outer(np.arange(40), np.arange(50)) * 37 % 251).astype(np.uint8)
+    Image.fromarray(scene).save(folder / "scene.png")
+    Image.fromarray(scene[5:15, 10:20]).save(folder / "t.png")
+    Image.fromarray(np.zeros((10, 10), np.uint8)).save(folder / "black.png")
+    Image.fromarray(np.full((6, 6), 255, np.uint8)).save(folder / "small.png")
+    m = ("match", folder / "t.png", folder / "scene.png")
+    return [
+        Bad("cli match --mask missing file", _cli, (*m, "--mask", folder / "none.png"), {}, ValueError, "--mask"),
+        Bad("cli match --mask wrong shape", _cli, (*m, "--mask", folder / "small.png"), {}, ValueError, "--mask"),
+        Bad("cli match --mask all black", _cli, (*m, "--mask", folder / "black.png"), {}, ValueError, "--mask"),
+        Bad("cli match --mask bad suffix", _cli, (*m, "--mask", folder / "m.gif"), {}, ValueError, "--mask"),
+        Bad("cli match --subpixel with --stream", _cli, (*m, "--subpixel", "--stream"), {}, ValueError,
+            "--subpixel"),
+    ]
+
+
+MATCH_EXTRAS_ROWS = _match_extras_rows() + _match_extras_cli_rows()
+
+
+@pytest.mark.parametrize("row", MATCH_EXTRAS_ROWS, ids=lambda r: r.id)
+def test_match_extras_bad_input(row):
+    check(row)
