@@ -196,7 +196,7 @@ def _memory(quick: bool, t) -> list[Row]:
     h = np.hanning(1001)
     img = rng.standard_normal((1024, 1024) if quick else (2048, 2048))
     k2 = rng.standard_normal((31, 31))
-    for label, call in (("1D N={:.0e} hanning(1001) same".format(x.size),
+    for label, call in ((f"1D N={x.size:.0e} hanning(1001) same",
                          lambda m: sigconv.convolve(x, h, "same", method=m)),
                         (f"2D {img.shape[0]}² K=31×31 same", lambda m: sigconv.convolve2d(img, k2, "same", method=m))):
         for method in METHODS + ("auto",):

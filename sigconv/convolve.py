@@ -31,8 +31,8 @@ from sigconv._kernels import conv as _conv
 from sigconv._kernels.conv import conv_direct, conv_direct_parallel, conv_direct_points
 from sigconv._kernels.lanes import correlate_lanes
 from sigconv._padding import extend
-from sigconv._polyphase import phase_direct
 from sigconv._plan import METHOD_OPTIONS, MODE_OPTIONS, Plan, make_plan, mode_range, place_axes
+from sigconv._polyphase import phase_direct
 from sigconv._validate import check_option
 
 Mode = Literal["full", "same", "valid"]
@@ -104,8 +104,8 @@ def _direct_boundary(plan: Plan, boundary: str, finite_kernel: bool, workers: in
     """How the direct kernel reads the samples outside the signal: the kernel's boundary mode,
     or None for an extended copy of the signal (a nonzero fill value, or when the edge
     outputs' bounds-checked loop would cost more than the copy; the polyphase form and the
-    lane layout read the boundary in their packed copies at no extra cost).  Zero fill stays in the kernel for a non-finite
-    kernel: its taps must not meet the zeros (NaN * 0 is NaN)."""
+    lane layout read the boundary in their packed copies at no extra cost).  Zero fill stays
+    in the kernel for a non-finite kernel: its taps must not meet the zeros (NaN * 0 is NaN)."""
     packed = finite_kernel and (_cost.phases_pay(plan, workers) or (
         _cost.lanes_apply(plan) and _cost.lanes_pay(plan, _cost.direct_threads(plan, workers))))
     if not plan.extend:
