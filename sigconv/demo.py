@@ -103,8 +103,13 @@ def speech_section(out: Path):
 
 
 def image_section(out: Path):
+    """A crop of the photograph found in a dimmed, noisy copy; then her face as a non-rectangular
+    target (a disc mask) in a copy moved by a fraction of a pixel with a third of the face hidden
+    (NaN), found with ``mask=``, ``nan_policy='omit'`` and ``subpixel=True``."""
     import matplotlib.cbook as cbook
     import matplotlib.image as mpimg
+    from matplotlib.patches import Circle, Rectangle
+    from scipy.ndimage import shift as subpixel_shift
 
     from sigconv.match import locate
 
@@ -117,18 +122,37 @@ def image_section(out: Path):
     scene = 0.6 * grey + 0.3 + rng.normal(0, 0.05, grey.shape).astype(np.float32)
     peaks = locate(scene, template, threshold=0.5, max_matches=1)
     (r, c), score = peaks.positions[0], peaks.scores[0]
-    fig, (a1, a2) = _figure(ncols=2, size=(10, 4.5))
-    a1.imshow(template, cmap="gray")
-    a1.set(title="template (cropped from the original)", xticks=[], yticks=[])
+    ok = (int(r), int(c)) == (r0, c0)
+    lines = [f"image: {size}x{size} template found at row {r}, column {c} with zncc {score:.3f} "
+             f"({'exact' if ok else 'MISMATCH'})"]
+
+    # the face as a disc, in a copy moved by (0.3, -0.4) pixel with its top third hidden
+    yy, xx = np.mgrid[:size, :size]
+    disc = (yy - (size - 1) / 2) ** 2 + (xx - (size - 1) / 2) ** 2 <= (size / 2) ** 2
+    truth = (r0 + 0.3, c0 - 0.4)
+    moved = subpixel_shift(0.6 * grey + 0.3, (0.3, -0.4), order=3, mode="nearest").astype(np.float32)
+    moved[r0: r0 + size // 3, c0 - 20: c0 + size + 20] = np.nan
+    hidden = locate(moved, template, mask=disc, nan_policy="omit", threshold=0.5, max_matches=1, subpixel=True)
+    lost = locate(moved, template, mask=disc, threshold=0.5, max_matches=1)
+    (hr, hc), hscore = hidden.positions[0], hidden.scores[0]
+    lines.append(f"occluded disc target (a third NaN, moved by 0.3/-0.4 px): found at row {hr:.2f}, "
+                 f"column {hc:.2f} (truth {truth[0]:.2f}, {truth[1]:.2f}), masked zncc {hscore:.3f}; "
+                 f"without nan_policy='omit': {len(lost)} match")
+
+    fig, (a1, a2, a3) = _figure(ncols=3, size=(13, 4.5))
+    a1.imshow(np.where(disc, template, np.nan), cmap="gray")
+    a1.set(title="template and its disc mask", xticks=[], yticks=[])
     a2.imshow(scene, cmap="gray")
-    a2.add_patch(__import__("matplotlib.patches").patches.Rectangle(
-        (c - 0.5, r - 0.5), size, size, fill=False, color="C1", lw=2, label=f"match (zncc {score:.2f})"))
+    a2.add_patch(Rectangle((c - 0.5, r - 0.5), size, size, fill=False, color="C1", lw=2,
+                           label=f"match (zncc {score:.2f})"))
     a2.set(title="found in a dimmed, noisy copy", xticks=[], yticks=[])
     a2.legend(loc="lower right")
-    plot = _save(fig, out, "match_image.png")
-    ok = (int(r), int(c)) == (r0, c0)
-    return [f"image: {size}x{size} template found at row {r}, column {c} with zncc {score:.3f} "
-            f"({'exact' if ok else 'MISMATCH'})"], [plot]
+    a3.imshow(moved, cmap="gray")
+    a3.add_patch(Circle((hc + (size - 1) / 2, hr + (size - 1) / 2), size / 2, fill=False, color="C2", lw=2,
+                        label=f"({hr:.2f}, {hc:.2f}), zncc {hscore:.2f}"))
+    a3.set(title="partly hidden (NaN), moved by a fraction of a pixel", xticks=[], yticks=[])
+    a3.legend(loc="lower right")
+    return lines, [_save(fig, out, "match_image.png")]
 
 
 def cnn_section(out: Path):
@@ -233,6 +257,43 @@ def stream_section(out: Path):
     return lines, [plot]
 
 
+def cycles_section(out: Path):
+    import statsmodels.api as sm
+    from statsmodels.tsa.filters.hp_filter import hpfilter
+
+    from sigconv import bk_filter, cf_filter, hp_filter, seasonal_decompose
+
+    macro = sm.datasets.macrodata.load_pandas().data
+    years = macro["year"].to_numpy() + (macro["quarter"].to_numpy() - 1) / 4
+    gdp = np.log(macro["realgdp"].to_numpy())
+    bk = np.r_[np.full(12, np.nan), bk_filter(gdp, 6, 32, 12), np.full(12, np.nan)]
+    cf = cf_filter(gdp, 6, 32)[0]
+    hp, _ = hp_filter(gdp, 1600)
+    hp_now, _ = hp_filter(gdp, 1600, one_sided=True)
+    hp_gap = float(np.max(np.abs(hp - hpfilter(gdp, 1600)[0])))
+    co2 = sm.datasets.co2.load_pandas().data["co2"].to_numpy()
+    dec = seasonal_decompose(co2, 52)
+    fig, (top, bottom) = _figure(nrows=2, size=(10, 6))
+    for cycle, label in ((bk, "Baxter-King"), (cf, "Christiano-Fitzgerald"), (hp, "Hodrick-Prescott (two-sided)")):
+        top.plot(years, 100 * cycle, lw=1.2, label=label)
+    top.plot(years, 100 * hp_now, "k:", lw=1.2, label="Hodrick-Prescott one-sided (real time)")
+    top.set(ylabel="% from trend", title="US real GDP business cycle (statsmodels macrodata)")
+    top.legend(loc="lower left", ncol=2, fontsize=8)
+    weeks = np.arange(co2.size) / 52.18 + 1958.23
+    bottom.plot(weeks, co2, color="0.6", lw=0.6, label="weekly CO2 (Mauna Loa)")
+    bottom.plot(weeks, dec.trend, lw=1.5, label="trend (NaN only where its window covers a gap)")
+    bottom.plot(weeks, dec.trend + dec.seasonal, lw=0.8, alpha=0.8, label="trend + seasonal")
+    bottom.set(xlabel="year", ylabel="ppm", title=f"Seasonal decomposition through {int(np.isnan(co2).sum())} "
+                                                   "missing weeks (statsmodels refuses them)")
+    bottom.legend(loc="upper left", fontsize=8)
+    plot = _save(fig, out, "business_cycles.png")
+    trough = years[int(np.nanargmin(hp))]
+    lines = [f"business cycles: BK, CF and HP cycles of log real GDP (HP equals statsmodels to {hp_gap:.1e}); "
+             f"deepest HP trough {trough:.2f}; CO2 decomposed with {int(np.isnan(co2).sum())} missing weeks, "
+             f"seasonal amplitude {np.nanmax(dec.seasonal) - np.nanmin(dec.seasonal):.2f} ppm"]
+    return lines, [plot]
+
+
 SECTIONS = (
     ("Filters on a real time series", filters_section),
     ("A spoken word found in a recording", speech_section),
@@ -240,6 +301,7 @@ SECTIONS = (
     ("A small 1D CNN", cnn_section),
     ("MiniRocket features in a scikit-learn pipeline", minirocket_section),
     ("Streaming: the recording in 10 ms chunks", stream_section),
+    ("Business cycles and seasons", cycles_section),
 )
 
 
