@@ -81,6 +81,12 @@ plt.show()
 # On longer (simulated) series the algorithmic differences show:
 
 # %%
+def timeit_once(f):
+    t0 = time.perf_counter()
+    f()
+    return time.perf_counter() - t0
+
+
 rng = np.random.default_rng(0)
 walk = rng.standard_normal(4_000).cumsum()
 for name, ours, peer in [
@@ -88,8 +94,7 @@ for name, ours, peer in [
     ("hp_filter n=1e5", lambda: sigconv.hp_filter(np.tile(walk, 25)), lambda: hpfilter(np.tile(walk, 25))),
 ]:
     ours()
-    t0 = time.perf_counter(); ours(); t_ours = time.perf_counter() - t0
-    t0 = time.perf_counter(); peer(); t_peer = time.perf_counter() - t0
+    t_ours, t_peer = (min(timeit_once(f) for _ in range(2)) for f in (ours, peer))
     print(f"{name}: sigconv {1e3 * t_ours:7.1f} ms   statsmodels {1e3 * t_peer:8.1f} ms")
 
 # %% [markdown]
