@@ -3,6 +3,7 @@
 ``python -m benchmarks.calibrate`` times each method of the engine on a few shapes (one thread)
 and prints the constants that make the model's estimates match: the direct rate by dtype, the
 per-``S log2 S`` cost of 1D transforms by dtype and size, the 2D lane layout's rates, the
+strided loop's rate and the polyphase copy's cost per sample, the
 cost per tile point of 2D overlap-save, and the fixed overhead per call of each path.  The
 values committed in ``_cost.py`` came from this script on the 2-core reference machine; the
 ``auto 1D`` rows of ``bench_convolve`` check the result (within 1.15× of the fastest method).
@@ -54,6 +55,38 @@ def _lane_constants(dtype) -> tuple[float, float]:
         (k0, t0), (k1, t1) = [(k, _direct_seconds(dtype, n, k) / (n - k + 1)) for k in (32, 1024)]
     rate = (k1 - k0) / (t1 - t0)
     return rate, t0 - k0 / rate
+
+
+@contextlib.contextmanager
+def _phases(use: bool):
+    """Force the polyphase form of strided direct calls on (``True``) or off."""
+    saved = _cost.phases_pay
+    _cost.phases_pay = lambda plan, workers: use and _cost.phases_apply(plan)
+    try:
+        yield
+    finally:
+        _cost.phases_pay = saved
+
+
+def _strided_constants() -> tuple[float, float]:
+    """(``RATE_STRIDED``, ``PHASE_PACK_SECONDS``), float64: the strided loop's multiply-adds
+    per second (median over strides 2 to 8, K = 64), and the polyphase copy's seconds per
+    sample (K = 2 s: the time beyond the unit-stride loop's multiply-adds at RATE_DIRECT)."""
+    rng = np.random.default_rng(0)
+    n = 400_000
+    x = rng.standard_normal((1, n))
+    rates, packs = [], []
+    for s in (2, 4, 8):
+        h = rng.standard_normal(64)
+        with _phases(False):
+            t = best_time(lambda: sigconv.convolve(x, h, "valid", method="direct", stride=s, workers=1))
+        rates.append(-(-(n - 63) // s) * 64 / t)
+        h = rng.standard_normal(2 * s)
+        with _phases(True):
+            t = best_time(lambda: sigconv.convolve(x, h, "valid", method="direct", stride=s, workers=1))
+        outputs = -(-(n - 2 * s + 1) // s)
+        packs.append(max(0.0, t - outputs * 2 * s / _cost.RATE_DIRECT["f8"]) / n)
+    return float(np.median(rates)), float(np.median(packs))
 
 
 def _fft_table(dtype) -> tuple[float, ...]:
@@ -127,6 +160,8 @@ def main() -> None:
         print(f"RATE_LANES_2D[{name!r}] ≈ {rate:.3g} multiply-adds/s, LANE_SECONDS_PER_ROW ≈ {per_row:.2g} s")
         a, b = _tile_constants(dtype)
         print(f"TILE_SECONDS[{name!r}] ≈ ({a:.2g}, {b:.2g}) s per tile point (log2 P, 1)")
+    rate, pack = _strided_constants()
+    print(f"RATE_STRIDED ≈ {rate:.3g} multiply-adds/s, PHASE_PACK_SECONDS ≈ {pack:.2g} s per sample (float64)")
     for m, t in _overheads().items():
         print(f"OVERHEAD[{m!r}] ≈ {t:.2g} s")
 
