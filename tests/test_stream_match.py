@@ -155,3 +155,17 @@ def test_constant_scores_have_no_peak():
     m.flush()
     assert len(m.matches) == 0 == len(locate(np.zeros(20), [1.0, 2.0, 3.0], score="ccorr", threshold=-1.0,
                                             min_distance=2))
+
+
+@pytest.mark.parametrize("few", [0, 10**9])
+def test_both_candidate_paths(few, rng, monkeypatch):
+    # above _FEW candidates the window maxima come from one sliding-maximum pass, below it
+    # each candidate's window is read on its own: both give locate's set
+    import sigconv.stream.matcher as sm
+
+    monkeypatch.setattr(sm, "_FEW", few)
+    x, t = planted(rng, 3000, 30, np.float64, copies=10)
+    for threshold, d in ((0.2, 5), (-0.5, 30), (0.6, 100)):
+        m = stream.Matcher(t, threshold=threshold, min_distance=d)
+        stream_all(m, x, list(range(37, 3000, 37)))
+        assert positions(m.matches) == positions(locate(x, t, threshold=threshold, min_distance=d))

@@ -5,8 +5,9 @@ kernel is split in two parts (uniformly partitioned overlap-save, the zero-laten
 Gardner 1995 with uniform partitions):
 
 * the **head**, taps ``[0, B)``, is convolved with each chunk and the ``B - 1`` samples before
-  it through the convolution engine (``method`` chosen by its cost model: direct for short
-  kernels and small chunks, one transform per chunk otherwise);
+  it (:class:`~sigconv.stream._valid.ValidConvolution`: the engine's direct kernel where its
+  cost model picks it, for short kernels and small chunks, otherwise one transform per chunk
+  against the head's cached spectrum);
 * the **tail**, taps ``[B, K)`` in partitions of ``B`` taps, only reaches samples at least
   ``B`` older than the output, so its contribution to a block of ``B`` outputs is known as
   soon as the previous block is complete: each completed block is transformed once
@@ -29,8 +30,9 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from sigconv import _cost
 from sigconv._validate import as_array, check_int, check_option, float_dtype
-from sigconv.convolve import _simple_plan_of, convolve
+from sigconv.convolve import _simple_plan_of
 from sigconv.stream._base import Stream
+from sigconv.stream._valid import ValidConvolution
 
 FIR_METHODS = ("auto", "direct", "partitioned")
 #: smallest partition the cost model considers (smaller blocks pay more Python per sample)
@@ -165,9 +167,7 @@ class FIR(Stream):
             b = plan_partitions(rows.shape[1], taps, dtype, partitioned_only=self._method == "partitioned")
         h = self._kernel.astype(dtype)
         self._b = b
-        self._head = h[:b]
-        self._head_method = "direct" if self._method == "direct" else "auto"
-        self._head_spectra = {}
+        self._head = ValidConvolution(h[:b], "direct" if self._method == "direct" else "auto")
         tail = b < taps
         self._hist = np.zeros((nrows, max(taps - 1, 2 * b if tail else 0)), dtype=dtype)
         if tail:
@@ -181,38 +181,19 @@ class FIR(Stream):
 
     def _clear(self) -> None:
         super()._clear()
-        for name in ("_hist", "_head", "_spectra", "_delay", "_tail_now", "_tail_taps", "_b", "_head_spectra"):
+        for name in ("_hist", "_head", "_spectra", "_delay", "_tail_now", "_tail_taps", "_b"):
             self.__dict__.pop(name, None)
 
     def _push_rows(self, rows: np.ndarray) -> np.ndarray:
         hlen, b = self._hist.shape[1], self._b
         ext = np.concatenate((self._hist, rows), axis=1)
         seg = ext[:, hlen - (b - 1):]
-        y = self._head_outputs(seg)
+        y = self._head(seg)
         if b < self.taps:
             y = np.array(y, order="C", copy=True) if not y.flags.writeable else y
             self._add_tail(ext, y)
         self._hist = np.ascontiguousarray(ext[:, ext.shape[1] - hlen:])
         return y
-
-    def _head_outputs(self, seg: np.ndarray) -> np.ndarray:
-        """'valid' convolution of ``seg`` with the head taps: the engine's, except that a
-        finite segment the engine would transform is transformed here against the head's
-        spectrum kept from the previous push of that length (one transform fewer per push)."""
-        b, n = self._b, seg.shape[1]
-        if self._head_method == "auto" and b >= 2 and np.isfinite(seg).all():
-            plan = _simple_plan_of(n, b, "valid", seg.dtype, True)
-            if _cost.choice(plan, 1) != "direct":
-                size = sfft.next_fast_len(n, real=True)
-                spectrum = self._head_spectra.get(size)
-                if spectrum is None:
-                    spectrum = sfft.rfft(self._head, size)
-                    self._head_spectra = {size: spectrum}   # chunks of one length: one entry
-                full = sfft.irfft(sfft.rfft(seg, size, axis=-1) * spectrum, size, axis=-1, overwrite_x=True)
-                return np.ascontiguousarray(full[:, b - 1:n], dtype=seg.dtype)
-        if seg.shape[0] == 1:
-            return convolve(seg[0], self._head, "valid", method=self._head_method)[None]
-        return convolve(seg, self._head, "valid", method=self._head_method, axis=-1)
 
     def _add_tail(self, ext: np.ndarray, y: np.ndarray) -> None:
         """Add the tail partitions' contribution to the outputs ``y`` of this push (see the

@@ -24,9 +24,15 @@ import numpy as np
 from sigconv._kernels import sliding as _k
 from sigconv._validate import as_array, check_int, check_option
 from sigconv.match import MINIMISED, SCORES, Peaks, match_template
-from sigconv.match._common import _check_template
+from sigconv.match._common import _CENTRED, _CODES, _check_template
+from sigconv.match.matcher import _prepared_template
 from sigconv.match.peaks import _check_threshold
+from sigconv.match.windows import _prepare, _tolerance, _window_sums
 from sigconv.stream._base import Stream, check_chunk
+from sigconv.stream._valid import ValidConvolution
+
+#: candidates above the threshold up to which each window maximum is taken on its own
+_FEW = 16
 
 
 def _no_peaks() -> Peaks:
@@ -115,12 +121,13 @@ class Matcher(Stream):
 
     def _clear(self) -> None:
         super()._clear()
-        for name in ("_hist", "_vals"):
+        for name in ("_hist", "_vals", "_corr", "_t2"):
             self.__dict__.pop(name, None)
         self._v0 = 0           # window index of _vals[0]
         self._next = 0         # first window whose peak status is not decided
         self._last_peak = None  # the last accepted peak (position)
-        self._all_candidates = True   # find_peaks' rule: a map that is all candidates has no peak
+        self._all_candidates = True   # every score so far equal (see _add_scores)
+        self._first_value = None
         self._pending: list[tuple[int, float]] = []
         self._ended = False
 
@@ -145,14 +152,13 @@ class Matcher(Stream):
                              f"got batch shape {self._incoming}")
         self._hist = np.empty((rows.shape[0], 0), dtype=rows.dtype)
         self._vals = np.empty(0)
+        self._corr = None   # the template's correlation, made with the first scores
 
     def _push_rows(self, rows: np.ndarray) -> np.ndarray:
         m = self._template.size
         buf = np.concatenate((self._hist, rows), axis=1)
         if buf.shape[1] >= m:
-            src = buf[0] if buf.shape[0] == 1 else buf
-            scores = match_template(src, self._template, score=self._score, workers=1)
-            scores = np.ascontiguousarray(scores.reshape(buf.shape[0], -1), dtype=rows.dtype)
+            scores = self._scores(buf)
         else:
             scores = np.empty((buf.shape[0], 0), dtype=rows.dtype)
         if self._threshold is not None and scores.shape[1]:
@@ -160,6 +166,32 @@ class Matcher(Stream):
             self._decide(self.windows + scores.shape[1] - self._d - 1)
         self._hist = np.ascontiguousarray(buf[:, buf.shape[1] - min(m - 1, buf.shape[1]):])
         return scores
+
+    def _scores(self, buf: np.ndarray) -> np.ndarray:
+        """'valid' scores of ``buf`` ``(B, n)``: the batch function's steps (centring, window
+        sums, score kernel) with the correlation against the template kept from push to push
+        (its spectrum, for the chunk length); sqdiff, whose template depends on the centre,
+        takes ``match_template`` itself."""
+        m, dtype = self._template.size, buf.dtype
+        if self._score == "sqdiff":
+            scores = match_template(buf[0] if buf.shape[0] == 1 else buf, self._template, score="sqdiff", workers=1)
+            return np.ascontiguousarray(scores.reshape(buf.shape[0], -1), dtype=dtype)
+        prep = _prepare(buf, self._score in _CENTRED, 1)
+        if self._corr is None:
+            t_used, t2 = _prepared_template(self._template, self._score, prep.centre)
+            self._corr = ValidConvolution(np.ascontiguousarray(t_used[0, ::-1], dtype=dtype))
+            self._t2 = float(t2[0])
+        num = self._corr(prep.xc)
+        s1, s2 = _window_sums(prep.xc, (m,), 1)
+        bad = None if prep.bad is None else _window_sums(prep.bad, (m,), 1, squares=False)[0]
+        tol = _tolerance((m,))
+        floor = tol * prep.absmax ** 2 * m if self._score == "ncc" else 0.0
+        out = np.empty(num.shape, dtype=dtype)
+        empty = np.empty(0)
+        for i in range(buf.shape[0]):
+            _k.combine_serial(_CODES[self._score], num[i], s1[i], s2[i], empty if bad is None else bad[i], m,
+                              self._t2, tol, floor, out[i])
+        return out
 
     def _flush_rows(self) -> np.ndarray:
         if self._threshold is not None:
@@ -186,26 +218,35 @@ class Matcher(Stream):
         if self._score in MINIMISED:
             v = -v
         v[np.isnan(v)] = -np.inf
+        if self._all_candidates:
+            # find_peaks' rule "a map that is everywhere its own local maximum has no peak"
+            # holds exactly for a constant map: once two scores differ, it cannot apply
+            if self._first_value is None:
+                self._first_value = v[0]
+            self._all_candidates = bool(np.all(v == self._first_value))
         self._vals = np.concatenate((self._vals, v))
 
     def _decide(self, last: int, end: bool = False) -> None:
         """Decide the windows ``self._next .. last`` (their look-ahead is known, or the signal
         ended), releasing the accepted ones; keep the scores the next decisions need."""
-        first, d = self._next, self._d
+        first, d, v0 = self._next, self._d, self._v0
         if last < first:
             return
-        known = self._v0 + self._vals.size
-        lo, hi = max(0, first - d), min(known, last + d + 1)
-        seg = self._vals[lo - self._v0:hi - self._v0][None]
-        peak = np.empty_like(seg)
-        _k.sliding_max_rows_serial(seg, d, peak)
-        vals = seg[0, first - lo:last + 1 - lo]
-        cand = vals == peak[0, first - lo:last + 1 - lo]
-        if self._all_candidates and not cand.all():
-            self._all_candidates = False
-        limit = -np.inf if self._threshold is None else self._threshold * (-1 if self._score in MINIMISED else 1)
+        known = v0 + self._vals.size
+        vals = self._vals[first - v0:last + 1 - v0]
+        limit = self._threshold * (-1 if self._score in MINIMISED else 1)
+        over = np.flatnonzero(vals > limit)      # only these can be peaks
+        if over.size > _FEW:   # many: the O(n) sliding maximum over the whole stretch
+            lo, hi = max(0, first - d), min(known, last + d + 1)
+            seg = self._vals[lo - v0:hi - v0][None]
+            peak = np.empty_like(seg)
+            _k.sliding_max_rows_serial(seg, d, peak)
+            cand = over[vals[over] == peak[0, first - lo + over]]
+        else:                  # few: each one's window on its own
+            cand = [i for i in over
+                    if vals[i] == self._vals[max(0, first + i - d) - v0:min(known, first + i + d + 1) - v0].max()]
         sign = -1.0 if self._score in MINIMISED else 1.0
-        for i in np.flatnonzero(cand & (vals > limit)):
+        for i in cand:
             q = first + int(i)
             if self._last_peak is not None and q - self._last_peak < d:
                 continue
@@ -216,8 +257,8 @@ class Matcher(Stream):
                 self._release(self._pending)
             self._pending = []
         self._next = last + 1
-        drop = max(0, self._next - d) - self._v0
-        if drop > 0 and not self._all_candidates:
+        drop = max(0, self._next - d) - v0
+        if drop > 0:
             self._vals = self._vals[drop:]
             self._v0 += drop
 
