@@ -168,6 +168,13 @@ def _combine(code, num, s1, s2, bad, m, t2, tol, floor, out):
     """
     has_bad = bad.shape[0] > 0
     inv_m = 1.0 / m
+    if code == ZNCC and not has_bad:   # the common case, branch-free: vectorises
+        for p in prange(num.shape[0]):
+            var_m = s2[p] - s1[p] * s1[p] * inv_m
+            r = np.float64(num[p]) / np.sqrt(max(var_m * t2, 1e-300))
+            r = min(1.0, max(-1.0, r))
+            out[p] = r if var_m > tol * s2[p] and var_m > 0.0 else 0.0
+        return
     for p in prange(num.shape[0]):
         if has_bad and bad[p] > 0.5:
             out[p] = np.inf if code == ZDIST else np.nan
