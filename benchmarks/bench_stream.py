@@ -24,7 +24,7 @@ CHUNK = 4096
 
 
 def _times(fns, quick: bool) -> list[float]:
-    return best_times(fns, repeat=2 if quick else 5, min_time=0.0 if quick else 0.05)
+    return best_times(fns, repeat=3 if quick else 7, min_time=0.03 if quick else 0.1)
 
 
 def _streamed(make, x: np.ndarray):

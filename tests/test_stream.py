@@ -201,7 +201,8 @@ def test_ewma_against_pandas_and_loop(dtype, adjust, rng):
 # ----------------------------------------------------------------------------------- ARMA / SOS
 
 ARMA_CASES = [((0.5,), (), None), ((0.6, -0.3), (0.4, 0.2), None), ((), (0.5, -0.5, 0.25), None),
-              ((0.5, -0.2, 0.1), (), (1.0, -2.0, 0.5)), ((0.9,), (0.3,), (2.0,))]
+              ((0.5, -0.2, 0.1), (), (1.0, -2.0, 0.5)), ((0.9,), (0.3,), (2.0,)),
+              ((0.3,), tuple(0.5 ** np.arange(1, 13)), None)]   # q = 12: the MA part through the engine
 
 
 @settings(max_examples=50, deadline=None)

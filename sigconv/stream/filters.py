@@ -14,12 +14,15 @@ from sigconv import _filter_checks as fc
 from sigconv._kernels import recursive as rk
 from sigconv._kernels import sos as sos_kernels
 from sigconv._validate import as_array, check_int, check_option
-from sigconv.convolve import convolve
 from sigconv.filters import moving_average
 from sigconv.filters.iir import _check_sos
 from sigconv.filters.recursions import _ewma_com
 from sigconv.filters.windows import NAN_POLICIES, _resolve_weights
 from sigconv.stream._base import Stream
+from sigconv.stream._valid import ValidConvolution
+
+#: MA orders up to this run as shifted multiply-adds (longer ones through the engine)
+_FEW_MA = 8
 
 
 class MovingAverage(Stream):
@@ -231,19 +234,24 @@ class ARMA(Stream):
         self._coef = self._phi.astype(dtype)
         self._rcoef = self._coef[::-1].copy()
         self._ma = np.r_[1.0, self._theta].astype(dtype)
+        self._ma_conv = ValidConvolution(self._ma)
 
     def _clear(self) -> None:
         super()._clear()
-        for name in ("_zi", "_hist", "_coef", "_rcoef", "_ma"):
+        for name in ("_zi", "_hist", "_coef", "_rcoef", "_ma", "_ma_conv"):
             self.__dict__.pop(name, None)
 
     def _push_rows(self, rows: np.ndarray) -> np.ndarray:
         q, p, length = self._theta.size, self._phi.size, rows.shape[1]
         if q:
             buf = np.concatenate((self._hist, rows), axis=1)
-            u = convolve(buf[0], self._ma, "valid")[None] if buf.shape[0] == 1 else \
-                convolve(buf, self._ma, "valid", axis=-1)
-            u = np.ascontiguousarray(u)
+            if q <= _FEW_MA:   # a few shifted multiply-adds cost less than a call of the engine
+                u = rows.copy()
+                with np.errstate(invalid="ignore", over="ignore"):   # inf - inf is NaN, as in the batch
+                    for j in range(1, q + 1):
+                        u += self._ma[j] * buf[:, q - j:q - j + length]
+            else:
+                u = np.ascontiguousarray(self._ma_conv(buf))
             hist = np.ascontiguousarray(buf[:, buf.shape[1] - q:])
         else:
             u, hist = rows, self._hist
