@@ -141,9 +141,8 @@ def sos_filter(sos, x, *, zi=None, zero_phase=False, nan_policy="propagate", axi
 
     refuse_dask("sos", sos)
     refuse_dask("zi", zi)
-    sigconv.sos_filter(sos, probe(x), zero_phase=zero_phase, nan_policy=nan_policy, axis=axis)
+    dtype = sigconv.sos_filter(sos, probe(x), nan_policy=nan_policy, axis=axis).dtype
     axis = check_axis("axis", axis, x.ndim)
-    dtype = sigconv.sos_filter(sos, probe(x), axis=axis).dtype
     if zero_phase or nan_policy != "propagate":
         if x.numblocks[axis] != 1:
             param = "zero_phase" if zero_phase else "nan_policy"
@@ -152,6 +151,8 @@ def sos_filter(sos, x, *, zi=None, zero_phase=False, nan_policy="propagate", axi
                              f"`x.rechunk({{{axis}: -1}})` (its other axes may stay chunked)")
         if zi is not None:
             raise ValueError("`zi` cannot be given with zero_phase=True or nan_policy='segments'")
+        one_row = stand_in(x)[tuple(slice(None) if d == axis else slice(0, 1) for d in range(x.ndim))]
+        sigconv.sos_filter(sos, one_row, zero_phase=zero_phase, nan_policy=nan_policy, axis=axis)
         return x.map_blocks(lambda b: sigconv.sos_filter(sos, b, zero_phase=zero_phase, nan_policy=nan_policy,
                                                          axis=axis), dtype=dtype)
     z = None
