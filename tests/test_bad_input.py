@@ -885,3 +885,50 @@ MATCH_EXTRAS_ROWS = _match_extras_rows() + _match_extras_cli_rows()
 @pytest.mark.parametrize("row", MATCH_EXTRAS_ROWS, ids=lambda r: r.id)
 def test_match_extras_bad_input(row):
     check(row)
+
+
+# --- MultiRocket, Hydra, MultiRocketHydra (API.md §5b) ----------------------------------------
+
+def _sota_feature_rows() -> list[Bad]:
+    good = np.random.default_rng(1).standard_normal((4, 24))
+    bad_x = {
+        "strings": (np.array([["1.0", "x"], ["2.0", "y"]]), "X"),
+        "complex": (good + 1j, "X"),
+        "nan": (np.where(np.eye(4, 24) > 0, np.nan, good), "X"),
+        "ragged": ([[1.0, 2.0, 3.0], [1.0]], "X"),
+        "4d": (good.reshape(1, 1, 4, 24), "X"),
+    }
+    small = {"MultiRocket": {"n_features": 672, "random_state": 0},
+             "Hydra": {"n_kernels": 2, "n_groups": 4, "random_state": 0},
+             "MultiRocketHydra": {"random_state": 0}}
+    rows = []
+    for cls, params in small.items():
+        for method in ("fit", "transform"):
+            for what, (X, param) in bad_x.items():
+                rows.append(Bad(f"{cls}.{method} X {what}", _est(cls, method, **params), (X,), {}, ValueError, param))
+        rows.append(Bad(f"{cls}.transform X other length", _est(cls, "transform", **params), (good[:, :10],), {},
+                        ValueError, "X"))
+        rows += [Bad(f"{cls} random_state string", _est(cls, random_state="seed"), (good,), {}, TypeError,
+                     "random_state"),
+                 Bad(f"{cls} n_jobs zero", _est(cls, n_jobs=0), (good,), {}, ValueError, "n_jobs")]
+    rows += [
+        Bad("MultiRocket n_features below 672", _est("MultiRocket", n_features=671), (good,), {}, ValueError,
+            "n_features"),
+        Bad("MultiRocket n_features string", _est("MultiRocket", n_features="many"), (good,), {}, TypeError,
+            "n_features"),
+        Bad("MultiRocket max_dilations_per_kernel zero", _est("MultiRocket", max_dilations_per_kernel=0),
+            (good,), {}, ValueError, "max_dilations_per_kernel"),
+        Bad("Hydra n_kernels zero", _est("Hydra", n_kernels=0), (good,), {}, ValueError, "n_kernels"),
+        Bad("Hydra n_kernels float", _est("Hydra", n_kernels=2.5), (good,), {}, TypeError, "n_kernels"),
+        Bad("Hydra n_groups zero", _est("Hydra", n_groups=0), (good,), {}, ValueError, "n_groups"),
+        Bad("Hydra n_groups negative", _est("Hydra", n_groups=-4), (good,), {}, ValueError, "n_groups"),
+    ]
+    return rows
+
+
+SOTA_FEATURE_ROWS = _sota_feature_rows()
+
+
+@pytest.mark.parametrize("row", SOTA_FEATURE_ROWS, ids=lambda r: r.id)
+def test_sota_features_bad_input(row):
+    check(row)
