@@ -5,7 +5,8 @@ signal (convolved axes last, boundary extension) and the kernel (flipped for a c
 conjugated for a correlation, dilated for the transforms), then runs one of three methods:
 
 * ``"direct"``: the blocked Numba kernel of :mod:`sigconv._kernels.conv`, which computes only
-  the requested (strided) outputs;
+  the requested (strided) outputs; a column stride or dilation runs in the polyphase form of
+  :mod:`sigconv._polyphase` (unit-stride loads on the signal's phases);
 * ``"fft"``: one transform per signal (:func:`sigconv._fft.fft_convolve`);
 * ``"overlap-add"``: block transforms for long signals (:func:`sigconv._fft.block_convolve`).
 
