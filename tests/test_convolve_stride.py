@@ -173,3 +173,13 @@ def test_lane_layout_in_row_bands_equals_definition(rng, monkeypatch):
         want = conv_reference(x, k, "same", boundary=boundary, fill_value=0.5, stride=stride, dilation=dilation,
                               correlate=True, nd=2)
         assert_close(got, want, scale=float(np.abs(want).max()), n_terms=60)
+
+
+def test_parallel_phase_kernels_equal_definition(forced, rng):
+    """Enough work for threads: the parallel phase tiles (a stride) and the parallel packed
+    copy (a dilation: several output phases), two threads against one."""
+    x, k = rng.standard_normal(300_000), rng.standard_normal(64)
+    for stride, dilation in ((2, 1), (1, 2)):
+        two = sigconv.correlate(x, k, "valid", method="direct", stride=stride, dilation=dilation, workers=2)
+        want = conv_reference(x, k, "valid", stride=stride, dilation=dilation, correlate=True)
+        assert_close(two, want, scale=float(np.abs(x).max() * np.abs(k).max()), n_terms=64)
