@@ -1,14 +1,18 @@
 """Template matching: normalised cross-correlation scores, peak finding and locating matches.
 
 ``match_template`` slides a 1D, 2D or 3D template over the last ``template.ndim`` axes of a
-signal (or the ``axes`` given) and scores every placement; ``find_peaks`` is non-maximum
-suppression on 1D or 2D score maps; ``locate`` chains the two.  :class:`Matcher` holds one
-signal and matches several templates against it, reusing the signal's centred copy, its
-Fourier transform and its window statistics between templates.
+signal (or the ``axes`` given) and scores every placement, optionally over a template
+``mask`` and skipping missing samples (``nan_policy='omit'``); ``find_peaks`` is non-maximum
+suppression on 1D, 2D or 3D score maps, with sub-sample refinement (``subpixel=True``);
+``locate`` chains the two.  :class:`Matcher` holds one signal and matches several templates
+against it (``match_many``), reusing the signal's centred copy, its Fourier transforms and its
+window statistics between templates.
 
 Modules: ``windows`` (centring and the DC-offset-proof window sums, also used by the
 streaming matcher), ``matcher`` (the engine, :class:`Matcher`, :func:`match_template`,
-:func:`locate`), ``peaks`` (:func:`find_peaks`, :class:`Peaks`), ``io`` (:func:`load_signal`).
+:func:`locate`), ``masked`` (masks and missing samples: Padfield's masked NCC from a few
+correlations), ``peaks`` (:func:`find_peaks`, :class:`Peaks`, sub-sample refinement), ``io``
+(:func:`load_signal`).
 
 How a score is computed (a pipeline of small helpers):
 
@@ -27,6 +31,9 @@ How a score is computed (a pipeline of small helpers):
    Otherwise ``_window_sums`` (cached per template shape) and ``_combine`` do the same in two
    steps, with a third window sum counting non-finite samples: windows that cover one score
    NaN (zdist: inf).
+4. With a ``mask`` (not all True) or missing samples under "omit", ``masked.masked_scores``
+   replaces 2 and 3: three to six correlations of the signal, its square and its validity map
+   with the mask and the masked template, assembled by ``sliding.masked_scores``.
 """
 
 from sigconv.match._common import METHODS, MINIMISED, MODES, SCORES, Score

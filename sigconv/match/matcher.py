@@ -61,7 +61,9 @@ class Matcher:
     each template shape already seen (otherwise they are fused into the O(N) scoring pass,
     cheaper to redo than to store).  With
     ``mode='same'`` the signal is padded by the template's extent, so the reuse is among
-    templates of one shape.
+    templates of one shape.  Masked templates and "omit" also keep the spectra of the signal's
+    square and validity map, and the correlations of each mask already seen.
+    :meth:`match_many` scores a list of templates at once.
 
     Parameters
     ----------
