@@ -255,3 +255,21 @@ def test_masked_never_crashes_shape_and_range(n, m, seed, score, policy, mode, h
         assert np.all(np.abs(finite) <= 1.0)
     if score in ("sqdiff", "zdist"):
         assert np.all(finite >= 0.0)
+
+
+@pytest.mark.parametrize("method", ["fft", "direct"])
+@pytest.mark.parametrize("shapes", [((40,), (9,)), ((20, 22), (5, 6)), ((9, 10, 11), (3, 4, 3))])
+@pytest.mark.parametrize("score", ["zncc", "sqdiff"])
+def test_masked_methods_and_same_mode_equal_naive(method, shapes, score):
+    xshape, tshape = shapes
+    x = _signal(xshape, np.float64, 10.0, 11)
+    x.flat[7] = np.nan
+    t = _signal(tshape, np.float64, 10.0, 12)
+    mask = _irregular(tshape, seed=5)
+    for mode in ("valid", "same"):
+        for policy in ("propagate", "omit"):
+            ours = match_template(x, t, mask=mask, score=score, method=method, mode=mode, nan_policy=policy)
+            ref = match_template_masked_naive(x, t, mask, score, nan_policy=policy, mode=mode)
+            assert np.array_equal(np.isnan(ours), np.isnan(ref))
+            scale = 1.0 if score == "zncc" else _scale(ref)
+            assert_close(ours, ref, dtype=np.float64, scale=scale, n_terms=t.size, k=64.0)
