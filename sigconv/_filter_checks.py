@@ -24,6 +24,10 @@ def signal_rows(name: str, x, axis: int):
     moved = np.moveaxis(arr, ax, -1)
     lead = moved.shape[:-1]
     rows = np.ascontiguousarray(moved.reshape(-1, moved.shape[-1]), dtype=dtype)
+    if not rows.flags.writeable:
+        # a read-only array (pandas' to_numpy under copy-on-write, a frozen input) is another
+        # Numba type: copying it costs one pass, compiling every kernel twice costs seconds
+        rows = rows.copy()
     if rows.shape[0] == 0:
         raise ValueError(f"`{name}` must not be empty; got shape {arr.shape}")
 

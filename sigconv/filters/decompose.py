@@ -34,6 +34,16 @@ class Decomposition:
     period : int
     model : str
         "additive" or "multiplicative".
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sigconv import seasonal_decompose
+    >>> d = seasonal_decompose(np.tile([1.0, 3.0], 6) + np.arange(12.0), 2)
+    >>> d.model, d.period, d.trend.shape
+    ('additive', 2, (12,))
+    >>> np.round(d.seasonal[:2], 3)
+    array([-1.,  1.])
     """
 
     observed: Any
