@@ -415,3 +415,32 @@ def test_filters_do_not_modify_inputs(rng):
     seasonal_decompose(x + 5, 4, model="multiplicative")
     cwt(x, [1, 2])
     np.testing.assert_array_equal(x, keep)
+
+
+@settings(max_examples=40, deadline=None)
+@given(n=st.integers(1, 60), nan_at=st.lists(st.integers(0, 59), max_size=3), lamb=st.floats(0.1, 1e6),
+       one_sided=st.booleans(), period=st.integers(1, 8), width=st.floats(0.3, 30.0))
+def test_cycles_decompose_cwt_never_crash(n, nan_at, lamb, one_sided, period, width):
+    """Any length, NaN anywhere: a result of the documented shape or a clear ValueError."""
+    x = np.random.default_rng(n).standard_normal(n) + 5.0
+    for i in nan_at:
+        x[i % n] = np.nan
+    cycle, trend = hp_filter(x, lamb, one_sided=one_sided)
+    assert trend.shape == x.shape
+    np.testing.assert_array_equal(np.isnan(cycle) & ~np.isnan(trend), np.isnan(x) & ~np.isnan(trend))
+    if np.isfinite(x).sum() >= 2 and n >= 3 and not one_sided:
+        assert np.isfinite(trend).all()
+    if n > 4:
+        assert bk_filter(x, 2, 8, 2).shape == (n - 4,)
+    if n >= 2:
+        assert cf_filter(x, 2, 8)[0].shape == (n,)
+    if n >= 2 * period:
+        d = seasonal_decompose(x, period)
+        assert d.trend.shape == d.seasonal.shape == d.resid.shape == (n,)
+    else:
+        with pytest.raises(ValueError, match="`x`"):
+            seasonal_decompose(x, period)
+    out = cwt(x, [width, 2 * width])
+    assert out.shape == (2, n)
+    if not np.isnan(x).any():
+        assert np.isfinite(out).all()

@@ -94,7 +94,7 @@ def _bank_same(rows: np.ndarray, kernels: list[np.ndarray], slots, out: np.ndarr
         prod = np.empty_like(spectra)
         for j in range(first, len(kernels), stride):
             np.multiply(spectra, kspec[j], out=prod)
-            y = ifft(prod, n=block, axis=-1) if real else ifft(prod, axis=-1)
+            y = ifft(prod, n=block, axis=-1, overwrite_x=True) if real else ifft(prod, axis=-1, overwrite_x=True)
             kept = y[..., frame - 1:frame - 1 + step]                      # (R, nb, step)
             dest = out[:, slots[j]]
             dest[:, :whole * step].reshape(nrows, whole, step)[...] = kept[:, :whole]
