@@ -273,3 +273,19 @@ def test_masked_methods_and_same_mode_equal_naive(method, shapes, score):
             assert np.array_equal(np.isnan(ours), np.isnan(ref))
             scale = 1.0 if score == "zncc" else _scale(ref)
             assert_close(ours, ref, dtype=np.float64, scale=scale, n_terms=t.size, k=64.0)
+
+
+@pytest.mark.parametrize("offset", [0.0, 1e3, 1e4])
+def test_float32_masked_zncc_on_photograph_is_offset_proof(offset):
+    image = _grace_hopper().astype(np.float64)[150:400, 120:380]
+    template = image[70:134, 60:124].copy()
+    mask = _disc(64, 64)
+    hidden = image.copy()
+    hidden[80:100, 70:120] = np.nan
+    for x, policy in ((image, "propagate"), (hidden, "omit")):
+        exact = match_template(x, template, mask=mask, nan_policy=policy)    # float64: = naive (tests above)
+        got = match_template((x + offset).astype(np.float32), (template + offset).astype(np.float32), mask=mask,
+                             nan_policy=policy)
+        assert np.nanmax(np.abs(got - exact)) < 1e-4
+        assert np.nanmax(np.abs(got)) <= 1.0
+        assert np.unravel_index(np.nanargmax(got), got.shape) == (70, 60)
