@@ -41,8 +41,10 @@ from sigconv._plan import phase_geometry, phase_plan, phases_apply
 RATE_DIRECT = {"f4": 28e9, "f8": 15.5e9, "c8": 7e9, "c16": 3.8e9}
 #: multiply-adds per second of one thread in the lane layout of :mod:`sigconv._kernels.lanes`
 #: (kernel rows of 8k taps, 512-bit vectors), and seconds per output of packing the signal
-#: into it and scattering the results back
-RATE_LANES = {"f4": 60e9, "f8": 30e9}
+#: into it and scattering the results back (float64's rate lowered from 30e9 on the Xeon of
+#: issue 14, N = 1e6: the blocked loop ran K = 64 12-15% faster than the lane layout, K = 128
+#: even, K = 256 5-15% slower)
+RATE_LANES = {"f4": 60e9, "f8": 21e9}
 LANE_SECONDS_PER_OUTPUT = {"f4": 1.9e-9, "f8": 2.0e-9}
 #: the lane layout with kernels of several rows: multiply-adds per second counted over passes
 #: of eight taps (a row of 31 taps is four passes), and seconds per output per kernel row
