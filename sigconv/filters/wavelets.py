@@ -83,23 +83,29 @@ def _bank_same(rows: np.ndarray, kernels: list[np.ndarray], slots, out: np.ndarr
     blocks = np.lib.stride_tricks.sliding_window_view(xp, block, axis=-1)[:, starts]   # (R, nb, B)
     threads = workers if blocks.size >= THREADS_MIN_POINTS else 1
     spectra = fft(blocks, axis=-1, workers=threads)
-    frames = np.zeros((len(kernels), block), dtype=out.dtype)
-    for j, k in enumerate(kernels):
-        shift = centre - (k.size - 1) // 2
-        frames[j, shift:shift + k.size] = k
-    kspec = fft(frames, axis=-1, workers=threads)                          # (F, B')
     whole = n // step
+    # kernel spectra a few at a time: memory stays bounded (about 32 MB) for any widths
+    per_chunk = max(1, (1 << 21) // (block // 2 + 1))
 
     def widths_from(first: int, stride: int) -> None:
         prod = np.empty_like(spectra)
-        for j in range(first, len(kernels), stride):
-            np.multiply(spectra, kspec[j], out=prod)
-            y = ifft(prod, n=block, axis=-1, overwrite_x=True) if real else ifft(prod, axis=-1, overwrite_x=True)
-            kept = y[..., frame - 1:frame - 1 + step]                      # (R, nb, step)
-            dest = out[:, slots[j]]
-            dest[:, :whole * step].reshape(nrows, whole, step)[...] = kept[:, :whole]
-            if whole < nblocks:
-                dest[:, whole * step:] = kept[:, whole, :n - whole * step]
+        mine = list(range(first, len(kernels), stride))
+        for c0 in range(0, len(mine), per_chunk):
+            chunk = mine[c0:c0 + per_chunk]
+            frames = np.zeros((len(chunk), block), dtype=out.dtype)
+            for i, j in enumerate(chunk):
+                k = kernels[j]
+                shift = centre - (k.size - 1) // 2
+                frames[i, shift:shift + k.size] = k
+            kspec = fft(frames, axis=-1)                                   # (chunk, B')
+            for i, j in enumerate(chunk):
+                np.multiply(spectra, kspec[i], out=prod)
+                y = ifft(prod, n=block, axis=-1, overwrite_x=True) if real else ifft(prod, axis=-1, overwrite_x=True)
+                kept = y[..., frame - 1:frame - 1 + step]                  # (R, nb, step)
+                dest = out[:, slots[j]]
+                dest[:, :whole * step].reshape(nrows, whole, step)[...] = kept[:, :whole]
+                if whole < nblocks:
+                    dest[:, whole * step:] = kept[:, whole, :n - whole * step]
 
     # the widths on threads (scipy.fft and numpy release the GIL); a pool per call, so that a
     # process forked later never inherits one
