@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sigconv import nn
+from sigconv.nn import base as nn_base
 from tests.conftest import assert_close
 from tests.reference import conv1d_nn_naive, pool1d_naive
 
@@ -86,7 +87,6 @@ def test_conv1d_matches_torch(case, dtype, rng):
 def test_threaded_path_equals_serial_path(dtype, rng, monkeypatch):
     """Small layers run serially; forcing the batch-parallel path (weight and bias gradients
     summed over per-chunk buffers, one im2col buffer per thread) gives the same numbers."""
-    from sigconv.nn import layers
 
     conv = nn.Conv1D(3, 4, 5, stride=2, padding=3, dilation=2, dtype=dtype, random_state=0)
     pool = nn.MaxPool1D(3, 2)
@@ -101,8 +101,8 @@ def test_threaded_path_equals_serial_path(dtype, rng, monkeypatch):
         return out, pooled, gx, conv.grads["weight"].copy(), conv.forward(x, training=False)
 
     serial = run()
-    monkeypatch.setattr(layers, "PARALLEL_MIN_WORK", 0)
-    assert layers._threads_for(1, 9) == min(9, numba.get_num_threads())
+    monkeypatch.setattr(nn_base, "PARALLEL_MIN_WORK", 0)
+    assert nn_base._threads_for(1, 9) == min(9, numba.get_num_threads())
     threaded = run()
     for a, b in zip(serial, threaded, strict=True):
         assert_close(b, a, dtype=dtype, n_terms=9 * 41)

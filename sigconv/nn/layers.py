@@ -19,13 +19,8 @@ gathers them under their former names and holds :data:`LAYER_TYPES`, the registr
 
 from __future__ import annotations
 
-import sys
-import types
-
-from sigconv.nn import base as _base
 from sigconv.nn.activations import Dropout, LeakyReLU, ReLU, Sigmoid, Tanh
 from sigconv.nn.base import Layer
-from sigconv.nn.base import _threads_for as _threads_for  # reached as ``layers._threads_for``
 from sigconv.nn.conv import PADDING_OPTIONS, Conv1D
 from sigconv.nn.dense import Flatten, Linear
 from sigconv.nn.pooling import AvgPool1D, GlobalAvgPool1D, GlobalMaxPool1D, MaxPool1D, MinPool1D
@@ -54,19 +49,3 @@ LAYER_TYPES = {cls.__name__: cls for cls in (
     Conv1D, Linear, MaxPool1D, MinPool1D, AvgPool1D, GlobalAvgPool1D, GlobalMaxPool1D, Flatten,
     ReLU, LeakyReLU, Tanh, Sigmoid, Dropout)}
 
-
-class _LayersModule(types.ModuleType):
-    """``sigconv.nn.layers.PARALLEL_MIN_WORK`` stays the live threshold it was before the split:
-    reading or assigning it here (``monkeypatch.setattr(layers, ...)`` included) reads or assigns
-    :data:`sigconv.nn.base.PARALLEL_MIN_WORK`, the one value the kernels consult."""
-
-    @property
-    def PARALLEL_MIN_WORK(self) -> int:
-        return _base.PARALLEL_MIN_WORK
-
-    @PARALLEL_MIN_WORK.setter
-    def PARALLEL_MIN_WORK(self, value: int) -> None:
-        _base.PARALLEL_MIN_WORK = value
-
-
-sys.modules[__name__].__class__ = _LayersModule
