@@ -14,7 +14,8 @@
 # * **MultiRocketHydra** concatenates both, as the 2024 bake-off's best non-ensemble method.
 #
 # All four are scikit-learn transformers; each goes into a `Pipeline` with the ridge
-# classifier the papers use, on the UCR data sets that ship with sigconv (default splits).
+# classifier the papers use, on small UCR data sets (default splits): GunPoint ships with
+# sigconv, ItalyPowerDemand, ArrowHead, OSULeaf and BasicMotions (6 channels) with sktime.
 
 # %%
 %matplotlib inline
@@ -32,6 +33,19 @@ from sigconv.features import Hydra, MiniRocket, MultiRocket, MultiRocketHydra
 
 STYLE
 ALPHAS = np.logspace(-3, 3, 10)
+NAMES = ("GunPoint", "ItalyPowerDemand", "ArrowHead", "OSULeaf", "BasicMotions")
+
+
+def load(name):
+    """``(X_train, y_train, X_test, y_test)``: sigconv's copy, else sktime's bundled one (no download)."""
+    if name in ucr_names():
+        return load_ucr(name)
+    from sktime.datasets import load_UCR_UEA_dataset
+
+    parts = [load_UCR_UEA_dataset(name, split=s, return_X_y=True, return_type="numpy3D") for s in ("train", "test")]
+    (X_train, y_train), (X_test, y_test) = parts
+    squeeze = (lambda X: X[:, 0]) if X_train.shape[1] == 1 else (lambda X: X)
+    return squeeze(X_train), y_train, squeeze(X_test), y_test
 
 
 def pipelines(seed):
@@ -46,7 +60,9 @@ def pipelines(seed):
     }
 
 
-print("bundled UCR data sets:", ucr_names())
+for name in NAMES:
+    X_train, _, X_test, _ = load(name)
+    print(f"{name:17s} train {str(X_train.shape):15s} test {X_test.shape}")
 
 # %% [markdown]
 # ## What the transforms see
@@ -57,7 +73,6 @@ print("bundled UCR data sets:", ucr_names())
 
 # %%
 X_train, y_train, X_test, y_test = load_ucr("GunPoint")
-mr = MultiRocket(n_features=1344, random_state=0).fit(X_train)
 x = X_train[0]
 w = np.full(9, -1.0)
 w[[0, 4, 8]] = 2.0                           # one of the 84 kernels, dilation 1
@@ -81,8 +96,8 @@ fig.tight_layout()
 
 # %%
 rows = []
-for name in ("GunPoint", "ItalyPowerDemand", "ArrowHead", "OSULeaf", "BasicMotions"):
-    Xtr, ytr, Xte, yte = load_ucr(name)
+for name in NAMES:
+    Xtr, ytr, Xte, yte = load(name)
     for method, pipe in pipelines(seed=0).items():
         t0 = time.perf_counter()
         pipe.fit(Xtr, ytr)
