@@ -249,3 +249,14 @@ def test_multirockethydra_is_both_scaled(rng):
     assert len(mrh.get_feature_names_out()) == mrh.n_features_out_
     assert MultiRocketHydra(random_state=7).fit(X.astype(np.float32)).transform(X.astype(np.float32)).dtype \
         == np.float32
+
+
+@pytest.mark.parametrize("cls,params", [(Hydra, {"n_kernels": 4, "n_groups": 8}), (MultiRocket, {"n_features": 672}),
+                                        (MultiRocketHydra, {})])
+def test_dask_input_transformed_block_by_block(cls, params, rng):
+    da = pytest.importorskip("dask.array")
+    X = rng.normal(size=(7, 30))
+    est = cls(random_state=0, **params).fit(X)
+    F = est.transform(da.from_array(X, chunks=(3, 30)))
+    assert F.chunks[0] == (3, 3, 1)
+    np.testing.assert_array_equal(F.compute(), est.transform(X))
