@@ -444,3 +444,14 @@ def test_cycles_decompose_cwt_never_crash(n, nan_at, lamb, one_sided, period, wi
     assert out.shape == (2, n)
     if not np.isnan(x).any():
         assert np.isfinite(out).all()
+
+
+def test_cwt_widths_on_threads_equal_one_thread(monkeypatch, rng):
+    import sigconv.filters.wavelets as wavelets
+
+    x = rng.standard_normal((2, 500))
+    widths = np.arange(1, 40, 3)
+    one = cwt(x, widths, workers=1)
+    monkeypatch.setattr(wavelets, "_THREADS_MIN_OUTPUTS", 0)
+    np.testing.assert_array_equal(cwt(x, widths, workers=2), one)
+    np.testing.assert_array_equal(cwt(x, widths, "morlet2", workers=2), cwt(x, widths, "morlet2", workers=1))

@@ -11,6 +11,7 @@ octave sit in one common frame, centred so that the 'same' alignment is shared.
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import math
 
 import numpy as np
@@ -24,6 +25,9 @@ from sigconv._validate import as_array, check_float, check_option
 __all__ = ["cwt"]
 
 WAVELETS = ("ricker", "morlet2")
+
+#: outputs (widths x samples) from which the widths run on threads
+_THREADS_MIN_OUTPUTS = 1 << 22
 
 def _ricker(points, a: float) -> np.ndarray:
     """The Ricker ("Mexican hat") wavelet sampled at ``points`` centred samples (the removed
@@ -60,7 +64,7 @@ def _geometry(frame: int, n: int) -> tuple[int, int, int]:
     return block, step, -(-n // step)
 
 
-def _bank_same(rows: np.ndarray, kernels: list[np.ndarray], slots, out: np.ndarray, workers: int) -> None:
+def _bank_same(rows: np.ndarray, kernels: list[np.ndarray], slots, out: np.ndarray, pool, threads: int) -> None:
     """'same' convolution of each row ``(R, n)`` with each kernel into ``out[:, slots[j]]``
     (``out``: ``(R, F, n)``, complex for complex kernels).
 
@@ -81,8 +85,7 @@ def _bank_same(rows: np.ndarray, kernels: list[np.ndarray], slots, out: np.ndarr
     xp[:, frame - 1:frame - 1 + n] = rows
     starts = centre + step * np.arange(nblocks)
     blocks = np.lib.stride_tricks.sliding_window_view(xp, block, axis=-1)[:, starts]   # (R, nb, B)
-    threads = workers if blocks.size >= THREADS_MIN_POINTS else 1
-    spectra = fft(blocks, axis=-1, workers=threads)
+    spectra = fft(blocks, axis=-1, workers=threads if blocks.size >= THREADS_MIN_POINTS else 1)
     whole = n // step
     # kernel spectra a few at a time: memory stays bounded (about 32 MB) for any widths
     per_chunk = max(1, (1 << 21) // (block // 2 + 1))
@@ -107,15 +110,11 @@ def _bank_same(rows: np.ndarray, kernels: list[np.ndarray], slots, out: np.ndarr
                 if whole < nblocks:
                     dest[:, whole * step:] = kept[:, whole, :n - whole * step]
 
-    # the widths on threads (scipy.fft and numpy release the GIL); a pool per call, so that a
-    # process forked later never inherits one
-    pool_size = min(workers, len(kernels)) if spectra.size * len(kernels) >= THREADS_MIN_POINTS else 1
-    if pool_size <= 1:
+    if pool is None:
         widths_from(0, 1)
         return
-    with concurrent.futures.ThreadPoolExecutor(pool_size) as pool:
-        for done in [pool.submit(widths_from, t, pool_size) for t in range(pool_size)]:
-            done.result()
+    for done in [pool.submit(widths_from, t, threads) for t in range(threads)]:
+        done.result()
 
 
 def _grouped_bank(rows: np.ndarray, kernels: list[np.ndarray], complex_out: bool, workers: int) -> np.ndarray:
@@ -125,9 +124,14 @@ def _grouped_bank(rows: np.ndarray, kernels: list[np.ndarray], complex_out: bool
     dtype = np.result_type(rows.dtype, np.complex64) if complex_out else rows.dtype
     out = np.empty((rows.shape[0], len(kernels), rows.shape[1]), dtype=dtype)
     octave = np.array([int(k.size).bit_length() for k in kernels])
-    for level in np.unique(octave):
-        members = np.flatnonzero(octave == level)
-        _bank_same(rows, [kernels[j] for j in members], members, out, workers)
+    # the widths on threads (scipy.fft and numpy release the GIL) only for work that repays
+    # starting them; one pool per call, so that a process forked later never inherits one
+    threads = min(workers, len(kernels)) if out.size >= _THREADS_MIN_OUTPUTS else 1
+    with contextlib.ExitStack() as stack:
+        pool = stack.enter_context(concurrent.futures.ThreadPoolExecutor(threads)) if threads > 1 else None
+        for level in np.unique(octave):
+            members = np.flatnonzero(octave == level)
+            _bank_same(rows, [kernels[j] for j in members], members, out, pool, threads)
     return out
 
 
