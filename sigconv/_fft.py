@@ -139,6 +139,11 @@ def oa_block_size(n: int, me: int) -> int:
 LARGE_TILE_POINTS = 1 << 20
 LARGE_TILE_FACTOR = 1.4
 TILE_LINEAR_WORK = 16
+#: tiles of at most this many points, or 64 times the kernel's (large kernels want wide
+#: tiles): a chunk's scratch stays a few MiB on each thread (issue 14: 1024² images with 31²
+#: kernels took 384×1080 tiles, 3.4x the output in peak memory; 256×384 tiles 1.6x, as
+#: fast within the noise of a loaded machine; 63² kernels ran 10-20% slower so capped)
+TILE_MAX_POINTS = 1 << 17
 
 
 @functools.lru_cache(maxsize=512)
@@ -146,7 +151,9 @@ def tile_shape(lengths: tuple[int, ...], me: tuple[int, ...]) -> tuple[int, ...]
     """Transform shape of the tiles of 2D overlap-save: per axis a fast length of at least
     ``2 * Me - 1`` near a power of two or 1.5 times one (or one tile over the whole axis),
     the pair of least work over the requested outputs, ``prod(count_i * nfft_i) *
-    (log2(prod nfft_i) + TILE_LINEAR_WORK)``, times ``LARGE_TILE_FACTOR`` for large tiles."""
+    (log2(prod nfft_i) + TILE_LINEAR_WORK)``, times ``LARGE_TILE_FACTOR`` for large tiles,
+    among the tiles of at most :data:`TILE_MAX_POINTS` (or 64 kernel sizes of) points (the
+    smallest tile if none)."""
     options = []
     for length, m in zip(lengths, me):
         least = sfft.next_fast_len(2 * m - 1, real=True)
@@ -165,7 +172,10 @@ def tile_shape(lengths: tuple[int, ...], me: tuple[int, ...]) -> tuple[int, ...]
         large = LARGE_TILE_FACTOR if points > LARGE_TILE_POINTS else 1.0
         return tiles * (math.log2(points) + TILE_LINEAR_WORK) * large
 
-    return min(itertools.product(*options), key=work)
+    shapes = list(itertools.product(*options))
+    cap = max(TILE_MAX_POINTS, 64 * math.prod(me))
+    small = [shape for shape in shapes if math.prod(shape) <= cap]
+    return min(small, key=work) if small else min(shapes, key=math.prod)
 
 
 def block_shape(n: tuple[int, ...], me: tuple[int, ...], lengths: tuple[int, ...]) -> tuple[int, ...]:

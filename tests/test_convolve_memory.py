@@ -63,3 +63,11 @@ def test_2d_direct_lane_layout_in_bands(rng):
     k = rng.standard_normal((31, 31))
     peak = _extra_peak(lambda: sigconv.convolve2d(img, k, "same", method="direct", boundary="symm"))
     assert peak <= 1.25 * img.nbytes + 4 * MIB, peak / img.nbytes
+
+
+def test_2d_overlap_save_scratch_within_a_few_mib(rng):
+    """2D overlap-save's tiles are capped (sigconv._fft.TILE_MAX_POINTS), so the chunks in
+    flight on two threads need a few MiB beyond the output."""
+    img, k = rng.standard_normal((1024, 1024)), rng.standard_normal((31, 31))
+    peak = _extra_peak(lambda: sigconv.convolve2d(img, k, "same", method="overlap-add", workers=2))
+    assert peak <= 1.25 * img.nbytes + 4 * MIB, peak / img.nbytes
