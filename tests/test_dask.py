@@ -133,8 +133,10 @@ def test_convolve2d_both_axes(rng, chunks, blocks):
     x = rng.standard_normal((17, 17)).astype(np.float32)
     k = rng.standard_normal((4, 3)).astype(np.float32)
     xd = da.from_array(x, chunks=chunks)
-    cases = [(sd.convolve2d, sigconv.convolve2d, "full", "fill"), (sd.convolve2d, sigconv.convolve2d, "same", "symm"),
-             (sd.correlate2d, sigconv.correlate2d, "same", "wrap"), (sd.correlate2d, sigconv.correlate2d, "valid", "fill")]
+    cases = [(sd.convolve2d, sigconv.convolve2d, "full", "fill"),
+             (sd.convolve2d, sigconv.convolve2d, "same", "symm"),
+             (sd.correlate2d, sigconv.correlate2d, "same", "wrap"),
+             (sd.correlate2d, sigconv.correlate2d, "valid", "fill")]
     lazies = [f(xd, k, mode, boundary=b, stride=(1, 2), blocks=blocks) for f, _, mode, b in cases]
     got = dask.compute(*lazies, scheduler="threads")
     for (_, g, mode, b), y in zip(cases, got):
@@ -200,7 +202,8 @@ def test_recursions_carry_state(rng, lazy, chunks, dtype):
     np.testing.assert_array_equal(got[0], sigconv.ewma(x, alpha=0.3))
     np.testing.assert_array_equal(got[1], sigconv.ewma(x, span=4, adjust=False, min_periods=2))
     want_sos, want_zf = sigconv.sos_filter(sos, x, zi=zs)
-    others = [(got[2], sigconv.ar_filter(x, [0.5, -0.3], zi=zi)), (got[3], sigconv.arma_filter(x, [0.6], [0.4, 0.2, 0.1])),
+    others = [(got[2], sigconv.ar_filter(x, [0.5, -0.3], zi=zi)),
+              (got[3], sigconv.arma_filter(x, [0.6], [0.4, 0.2, 0.1])),
               (got[4], sigconv.sos_filter(sos, x)), (got[5], want_sos)]
     for y, want in others:
         assert y.dtype == want.dtype == dtype

@@ -24,7 +24,6 @@ dask = pytest.importorskip("dask")
 distributed = pytest.importorskip("distributed")
 
 import cloudpickle  # noqa: E402
-import dask.utils  # noqa: E402
 import scipy.signal  # noqa: E402
 
 import sigconv  # noqa: E402
@@ -166,7 +165,7 @@ def test_signal_larger_than_workers_streams(client):
         assert before[addr]["pid"] == after[addr]["pid"], "a worker restarted"
         assert after[addr]["status"] == "running"
         assert after[addr]["spilled"] == 0, f"worker {addr} spilled {after[addr]['spilled']} bytes"
-    for addr, lines in logs.items():
+    for lines in logs.values():
         text = " ".join(str(line) for line in lines)
         assert "Pausing worker" not in text and "Spilling" not in text, text[-2000:]
     print(f"\n{n * 8 / 2 ** 30:.2f} GiB through 2 workers of {WORKER_LIMIT}: cluster {cluster_s} s, "
