@@ -50,11 +50,19 @@ class SparseScaling:
     with the mean, the standard deviation (``ddof=1``; 0 for a single sample) and the
     fraction of zeros learned on the training features."""
 
+    #: features whose statistics are computed together (bounds the float64 temporaries)
+    BLOCK = 1024
+
     def __init__(self, F: np.ndarray):
-        root = np.sqrt(np.maximum(F.astype(np.float64), 0.0))
-        ddof = 1 if root.shape[0] > 1 else 0
-        self.mean = root.mean(axis=0)
-        self.scale = root.std(axis=0, ddof=ddof) + (root == 0).mean(axis=0) ** 4 + 1e-8
+        ddof = 1 if F.shape[0] > 1 else 0
+        self.mean = np.empty(F.shape[1])
+        self.scale = np.empty(F.shape[1])
+        for start in range(0, F.shape[1], self.BLOCK):
+            block = slice(start, start + self.BLOCK)
+            root = np.sqrt(np.maximum(F[:, block].astype(np.float64), 0.0))
+            self.mean[block] = root.mean(axis=0)
+            self.scale[block] = (root.std(axis=0, ddof=ddof) + (np.count_nonzero(root == 0, axis=0) / F.shape[0]) ** 4
+                                 + 1e-8)
 
     def apply(self, F: np.ndarray) -> np.ndarray:
         """Scale ``F`` in place (its dtype kept) and return it."""
