@@ -56,6 +56,7 @@ def halo_map(x, axes: tuple[int, ...], geoms: list[Axis], fn, *, boundary="fill"
     """
     blocks = x.to_delayed()
     fill = np.asarray(fill_value).astype(x.dtype)   # the caller casts x to the computation dtype
+    fn = delayed(fn, pure=True)                     # one graph literal, tokenized once
     ranges = [g.out_ranges() for g in geoms]
     pieces = {}
     for bi in block_grid(x.numblocks, axes):
@@ -118,6 +119,7 @@ def overlap_add_map(x, axes: tuple[int, ...], geoms: list[Axis], full_fn, *, bou
     ``len + span - 1`` samples; the outputs of the geometry are the 'valid' part, strided."""
     blocks = x.to_delayed()
     fill = np.asarray(fill_value).astype(x.dtype)
+    full_fn = delayed(full_fn, pure=True)           # one graph literal, tokenized once
     segs = [_segments(g) for g in geoms]
     ranges = [g.out_ranges() for g in geoms]
     pieces = {}
