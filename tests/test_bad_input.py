@@ -932,3 +932,73 @@ SOTA_FEATURE_ROWS = _sota_feature_rows()
 @pytest.mark.parametrize("row", SOTA_FEATURE_ROWS, ids=lambda r: r.id)
 def test_sota_features_bad_input(row):
     check(row)
+
+
+# ----------------------------------------------------------------------------- Dask twins (§9)
+def _dask_rows():
+    """Bad input to the Dask twins is refused when the call is made (before any compute), with
+    the in-memory function's messages, plus the twins' own parameters."""
+    da = pytest.importorskip("dask.array")
+    dd = pytest.importorskip("dask.dataframe")
+    import pandas as pd
+    import scipy.signal
+
+    import sigconv.dask as sd
+
+    x = da.from_array(np.arange(20.0), chunks=6)
+    image = da.ones((8, 8), chunks=3)
+    unknown = x[x > 3]                                   # chunk sizes unknown until computed
+    sos = scipy.signal.butter(2, 0.2, output="sos")
+    frame = dd.from_pandas(pd.DataFrame({"a": np.arange(10.0)}), npartitions=3)
+    k = np.ones(3)
+    return [
+        Bad("dask convolve blocks", sd.convolve, (x, k), {"blocks": "tiles"}, ValueError, "blocks"),
+        Bad("dask convolve blocks type", sd.convolve, (x, k), {"blocks": 2}, TypeError, "blocks"),
+        Bad("dask convolve kernel dask", sd.convolve, (x, da.ones(3)), {}, TypeError, "kernel"),
+        Bad("dask convolve mode", sigconv.convolve, (x, k, "middle"), {}, ValueError, "mode"),
+        Bad("dask convolve method", sd.convolve, (x, k), {"method": "winograd"}, ValueError, "method"),
+        Bad("dask convolve boundary", sd.convolve, (x, k), {"boundary": "mirror"}, ValueError, "boundary"),
+        Bad("dask convolve stride", sd.convolve, (x, k), {"stride": 0}, ValueError, "stride"),
+        Bad("dask convolve axis", sd.convolve, (x, k), {"axis": 3}, ValueError, "axis"),
+        Bad("dask convolve empty kernel", sd.convolve, (x, np.ones(0)), {}, ValueError, "kernel"),
+        Bad("dask convolve unknown chunks", sd.convolve, (unknown, k), {}, ValueError, "x"),
+        Bad("dask convolve2d axes", sd.convolve2d, (image, np.ones((2, 2))), {"axes": (0, 0)}, ValueError, "axes"),
+        Bad("dask correlate2d valid mixed", sd.correlate2d, (image, np.ones((9, 2)), "valid"), {}, ValueError,
+            "x"),
+        Bad("dask moving_average window", sd.moving_average, (x, 0), {}, ValueError, "window"),
+        Bad("dask moving_average align", sd.moving_average, (x, 3), {"align": "left"}, ValueError, "align"),
+        Bad("dask moving_average nan_policy", sd.moving_average, (x, 3), {"nan_policy": "drop"}, ValueError,
+            "nan_policy"),
+        Bad("dask ewma alpha", sd.ewma, (x,), {"alpha": 1.5}, ValueError, "alpha"),
+        Bad("dask ewma adjust", sd.ewma, (x,), {"alpha": 0.5, "adjust": "yes"}, TypeError, "adjust"),
+        Bad("dask ar_filter ar", sd.ar_filter, (x, [np.nan]), {}, ValueError, "ar"),
+        Bad("dask ar_filter zi", sd.ar_filter, (x, [0.5, 0.1]), {"zi": [1.0]}, ValueError, "zi"),
+        Bad("dask arma_filter ma", sd.arma_filter, (x, [0.5], [np.inf]), {}, ValueError, "ma"),
+        Bad("dask sos_filter sos", sd.sos_filter, (np.ones((2, 5)), x), {}, ValueError, "sos"),
+        Bad("dask sos_filter zero_phase chunked", sd.sos_filter, (sos, x), {"zero_phase": True}, ValueError,
+            "zero_phase"),
+        Bad("dask sos_filter segments chunked", sd.sos_filter, (sos, x), {"nan_policy": "segments"}, ValueError,
+            "nan_policy"),
+        Bad("dask match_template score", sd.match_template, (x, np.arange(4.0)), {"score": "sad"}, ValueError,
+            "score"),
+        Bad("dask match_template too long", sd.match_template, (x, np.arange(30.0)), {}, ValueError, "template"),
+        Bad("dask match_template constant", sd.match_template, (x, np.ones(4)), {}, ValueError, "template"),
+        Bad("dask match_template template dask", sd.match_template, (x, da.arange(4.0, chunks=2)), {}, TypeError,
+            "template"),
+        Bad("dask locate min_distance", sd.locate, (x, np.arange(4.0)), {"min_distance": 0}, ValueError,
+            "min_distance"),
+        Bad("dask locate threshold", sd.locate, (x, np.arange(4.0)), {"threshold": "high"}, TypeError, "threshold"),
+        Bad("dask locate ndim", sd.locate, (image, np.arange(4.0)), {}, ValueError, "template"),
+        Bad("dask transform X 1D", sd.transform, (None, x), {}, ValueError, "X"),
+        Bad("dask frame moving_average window", frame.sigconv.moving_average, (0,), {}, ValueError, "window"),
+        Bad("dask frame ewma", frame.sigconv.ewma, (), {"span": 0.5}, ValueError, "span"),
+        Bad("dask frame ar_filter", frame.sigconv.ar_filter, ([np.nan],), {}, ValueError, "ar"),
+    ]
+
+
+DASK_ROWS = _dask_rows()
+
+
+@pytest.mark.parametrize("row", DASK_ROWS, ids=lambda r: r.id)
+def test_dask_bad_input(row):
+    check(row)

@@ -27,6 +27,7 @@ BLOCKS_OPTIONS = ("auto", "halo", "overlap-add")
 def stand_in(x) -> np.ndarray:
     """A zero-strided array of ``x``'s shape and dtype: lets the in-memory validators check a
     call without touching (computing) the Dask array."""
+    check_chunks("x", x)
     return np.broadcast_to(np.zeros((), x.dtype), x.shape)
 
 
@@ -125,6 +126,7 @@ def conv(x, kernel, mode, *, nd, axes, flip, method, boundary, fill_value, strid
 def probe(x) -> np.ndarray:
     """A one-sample in-memory array of ``x``'s dtype and number of dimensions: the in-memory
     function called on it validates the parameters and tells the output dtype."""
+    check_chunks("x", x)
     return np.zeros((1,) * max(x.ndim, 1), x.dtype)
 
 

@@ -28,14 +28,14 @@ def transform(estimator, X, method: str = "transform", *args, **kwargs):
     """
     import dask.array as da
 
+    if X.ndim < 2:
+        raise ValueError(f"`X` must be (n_samples, n_timepoints) or (n_samples, n_channels, n_timepoints); "
+                         f"got shape {X.shape}")
     func = getattr(estimator, method)
 
     def call(block):
         return func(block, *args, **kwargs)     # an in-memory block: the estimator's own path
 
-    if X.ndim < 2:
-        raise ValueError(f"`X` must be (n_samples, n_timepoints) or (n_samples, n_channels, n_timepoints); "
-                         f"got shape {X.shape}")
     probe = call(np.zeros((1,) + X.shape[1:], X.dtype))
     if X.numblocks[1:] != (1,) * (X.ndim - 1):
         X = X.rechunk({d: -1 for d in range(1, X.ndim)})
