@@ -373,3 +373,23 @@ def test_inputs_unchanged_and_errors(rng):
         sd.convolve(xd, [1.0], blocks="tiles")
     with pytest.raises(ValueError, match="`zero_phase`"):
         sd.sos_filter(scipy.signal.butter(2, 0.2, output="sos"), xd, zero_phase=True)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_long_chunks_mend_edges(rng, dtype):
+    """Chunks longer than twice the kernel are convolved alone and their edges mended from the
+    halo (no copy of the chunk): the same results, NaN/inf at and near the edges included."""
+    x = rng.standard_normal((2, 300)).astype(dtype)
+    x[0, [59, 60, 61, 178]] = [np.nan, np.inf, 1.0, np.nan]
+    xd = da.from_array(x, chunks=(1, (60, 57, 183)))
+    k = rng.standard_normal(9).astype(dtype)
+    for mode in ("full", "same", "valid"):
+        for boundary in ("fill", "wrap", "reflect"):
+            for dilation in (1, 3):
+                y = sd.convolve(xd, k, mode, boundary=boundary, dilation=dilation, blocks="halo")
+                want = sigconv.convolve(x, k, mode, boundary=boundary, dilation=dilation)
+                got = y.compute(scheduler="sync")
+                assert got.dtype == dtype
+                assert_close(got, want, n_terms=9)
+    y = sd.correlate(da.from_array(x.T.copy(), chunks=(70, 1)), k, "same", axis=0).compute(scheduler="sync")
+    assert_close(y, sigconv.correlate(x.T, k, "same", axis=0), n_terms=9)

@@ -14,6 +14,8 @@ Each output block is then computed by the in-memory function with ``workers=1``:
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from sigconv._plan import METHOD_OPTIONS, make_plan
@@ -49,6 +51,42 @@ def _block_conv(block, w, nd, axes, flip, mode, method, stride, dilation, conj):
     else:
         out = func(block, w, mode, method=method, axis=axes[0], stride=stride[0], dilation=dilation[0], workers=1)
     return np.conj(out) if conj else out
+
+
+def _rim_conv(pieces, own, w, axis, flip, method, dilation, span):
+    """Task body of the 1D halo path without joining the chunk to its halo: the chunk's 'full'
+    convolution (every window ending inside the chunk), viewed at the block's outputs, with the
+    outputs whose windows cross the chunk's edges recomputed from the halo pieces and the
+    chunk's ``span - 1`` edge samples.  Equal to the 'valid' convolution of the joined pieces.
+    """
+    def cut(a, lo, hi):
+        sl = [slice(None)] * a.ndim
+        sl[axis] = slice(lo, hi)
+        return a[tuple(sl)]
+
+    def cat(parts):
+        return parts[0] if len(parts) == 1 else np.concatenate(parts, axis=axis)
+
+    mid = pieces[own]
+    left, right = pieces[:own], pieces[own + 1:]
+    n_left = sum(p.shape[axis] for p in left)
+    n_right = sum(p.shape[axis] for p in right)
+    c = mid.shape[axis]
+    full = _block_conv(mid, w, 1, (axis,), flip, "full", method, (1,), (dilation,), False)
+    ax = axis - mid.ndim                       # the output's axis, counted from the end
+    n_out = n_left + c + n_right - span + 1
+    sl = [slice(None)] * full.ndim
+    sl[ax] = slice(span - 1 - n_left, span - 1 - n_left + n_out)
+    out = full[tuple(sl)]
+    if n_left:
+        sl[ax] = slice(0, n_left)
+        out[tuple(sl)] = _block_conv(cat(left + [cut(mid, 0, span - 1)]), w, 1, (axis,), flip, "valid", method,
+                                     (1,), (dilation,), False)
+    if n_right:
+        sl[ax] = slice(n_out - n_right, n_out)
+        out[tuple(sl)] = _block_conv(cat([cut(mid, c - span + 1, c)] + right), w, 1, (axis,), flip, "valid", method,
+                                     (1,), (dilation,), False)
+    return out
 
 
 class _Bank:
@@ -114,7 +152,12 @@ def conv(x, kernel, mode, *, nd, axes, flip, method, boundary, fill_value, strid
         def fn(block, w):
             return _block_conv(block, w, nd, plan.axes, flip, "valid", method, plan.stride, plan.dilation,
                                plan.conj_output)
-        return halo_map(x, plan.axes, geoms, fn, **common)
+        rims = None
+        if nd == 1 and plan.stride == (1,) and min(geoms[0].chunks) > 2 * geoms[0].span:
+            # long chunks: convolve each chunk alone and mend its edges (no copy of the chunk)
+            rims = functools.partial(_rim_conv, axis=plan.axes[0], flip=flip, method=method,
+                                     dilation=plan.dilation[0], span=geoms[0].span)
+        return halo_map(x, plan.axes, geoms, fn, rims=rims, **common)
 
     def full_fn(block, w):
         return _block_conv(block, w, nd, plan.axes, flip, "full", method, (1,) * nd, plan.dilation, False)

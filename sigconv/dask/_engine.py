@@ -41,7 +41,8 @@ def _trimmed(grid, axes, fn, trims, *args):
 
 
 def halo_map(x, axes: tuple[int, ...], geoms: list[Axis], fn, *, boundary="fill", fill_value=0.0,
-             dtype, block_args=lambda bi: (), out_batch_shape=None, extra: int = 0, clip: bool = False):
+             dtype, block_args=lambda bi: (), out_batch_shape=None, extra: int = 0, clip: bool = False,
+             rims=None):
     """Apply ``fn(haloed_block, *block_args(batch_index))`` to every output block.
 
     ``clip=True`` is the scheme for functions that treat the signal's ends themselves
@@ -77,7 +78,11 @@ def halo_map(x, axes: tuple[int, ...], geoms: list[Axis], fn, *, boundary="fill"
                 reads = [(max(lo, 0), min(hi, g.n)) for g, (lo, hi) in zip(geoms, reads)]
             run_lists = [runs(lo, hi, g, boundary) for g, (lo, hi) in zip(geoms, reads)]
             grid = gathered(blocks, bi, axes, run_lists, x.chunks, x.dtype, fill)
-            if clip:
+            own = [k for k, r in enumerate(run_lists[0]) if r.block == ci[0] and r.index is None
+                   and r.start == 0 and r.stop == x.chunks[axes[0]][ci[0]]] if rims is not None else []
+            if own:
+                task = delayed(rims, pure=True)(grid, own[0], *args)
+            elif clip:
                 trims = [(ja - lo, jb - lo) for (ja, jb), (lo, _) in zip(outs, reads)]
                 task = delayed(_trimmed, pure=True)(grid, axes, fn, trims, *args)
             else:
