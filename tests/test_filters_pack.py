@@ -455,3 +455,30 @@ def test_cwt_widths_on_threads_equal_one_thread(monkeypatch, rng):
     monkeypatch.setattr(wavelets, "_THREADS_MIN_OUTPUTS", 0)
     np.testing.assert_array_equal(cwt(x, widths, workers=2), one)
     np.testing.assert_array_equal(cwt(x, widths, "morlet2", workers=2), cwt(x, widths, "morlet2", workers=1))
+
+
+@pytest.mark.parametrize("chunk_bytes", [None, 1])
+def test_cwt_bench_widths_every_path(chunk_bytes, monkeypatch, rng):
+    """The benchmark's 64 widths: direct kernels (up to 40 taps), every octave's overlap-save
+    blocks, Ricker pairs and a lone width per complex inverse transform, one block or many per
+    chunk; float64 to 1e-10 (and to rounding), float32 within its rounding."""
+    from scipy.signal._wavelets import _cwt, _ricker
+
+    import sigconv.filters.wavelets as wavelets
+
+    if chunk_bytes is not None:
+        monkeypatch.setattr(wavelets, "CHUNK_BYTES", chunk_bytes)
+    x = rng.standard_normal(20_000)
+    widths = np.arange(1, 66)                       # 65: one octave has an odd count
+    want = _cwt(x, _ricker, widths)
+    got = cwt(x, widths)
+    assert np.abs(got - want).max() <= 1e-10
+    _check(got, want, np.float64, k=256, scale=_scale(x) * 4)
+    got32 = cwt(x.astype(np.float32), widths)
+    assert got32.dtype == np.float32
+    _check(got32, want, np.float32, k=256, scale=_scale(x) * 4)
+    some = np.array([1.0, 3.0, 12.5, 40.0, 64.0])
+    want_m = _cwt(x[:3000], ref.morlet2_wavelet, some, w=6.0)
+    _check(cwt(x[:3000], some, "morlet2", w=6.0), want_m, np.float64, k=256, scale=_scale(x) * 4)
+    _check(cwt(x[:3000].astype(np.float32), some, "morlet2", w=6.0), want_m, np.float32, k=256,
+           scale=_scale(x) * 4)

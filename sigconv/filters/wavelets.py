@@ -2,17 +2,27 @@
 
 ``cwt(x, widths)`` convolves ``x`` ('same') with one sampled wavelet per width, exactly as the
 ``scipy.signal.cwt`` that scipy 1.15 removed (the same definition still ships privately as
-``scipy.signal._wavelets._cwt``).  Instead of one convolution per width, the signal is cut into
-overlap-save blocks and transformed once per octave of kernel length; each width then costs one
-product with its kernel's spectrum and one inverse transform of the blocks.  The kernels of an
-octave sit in one common frame, centred so that the 'same' alignment is shared.
+``scipy.signal._wavelets._cwt``).  Kernels of at most :data:`DIRECT_MAX_TAPS` taps are
+convolved directly (:func:`sigconv._kernels.wavelets.direct_same`).  For the others, the signal
+is cut into overlap-save blocks and transformed once per octave of kernel length (real
+transform, half spectra); the kernels of an octave sit in one common frame, centred so that the
+'same' alignment is shared.  Real (Ricker) kernels then go two to one complex inverse transform:
+the frame ``g1 + i g2`` has the spectrum ``G1 + i G2``, and ``X (G1 + i G2)`` transforms back
+to ``x * g1 + i x * g2``; a complex (Morlet) kernel takes one.  The products and inverse
+transforms run a few blocks at a time (they stay in L2), and each kernel, or pair, is one task
+for the threads.
+
+Not the analytic spectra of the wavelets: the definition truncates each wavelet at
+``min(10 width, n)`` samples, and that truncation is not band-limited (the Ricker wavelet is
+still about 1e-4 of its peak where it is cut), so only the sampled, truncated kernels are equal
+to it to rounding.
 """
 
 from __future__ import annotations
 
 import concurrent.futures
-import contextlib
 import math
+import threading
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -26,8 +36,10 @@ __all__ = ["cwt"]
 
 WAVELETS = ("ricker", "morlet2")
 
-#: outputs (widths x samples) from which the widths run on threads
-_THREADS_MIN_OUTPUTS = 1 << 22
+#: outputs (widths x samples) from which the widths run on threads (measured on 2 cores, 64
+#: widths: break-even at 2e4 samples, 1.5x faster at 1e5; below, the threads cost more)
+_THREADS_MIN_OUTPUTS = 1 << 21
+
 
 def _ricker(points, a: float) -> np.ndarray:
     """The Ricker ("Mexican hat") wavelet sampled at ``points`` centred samples (the removed
@@ -54,84 +66,148 @@ def _kernels(widths: np.ndarray, n: int, wavelet: str, w: float) -> list[np.ndar
     return out
 
 
+#: kernels of at most this many taps are convolved directly (no transform)
+DIRECT_MAX_TAPS = 40
+#: bytes of complex blocks multiplied and inverse-transformed at a time (stays in L2)
+CHUNK_BYTES = 1 << 19
+#: the largest block that stays cheap per point (pocketfft's complex transforms of 16384
+#: points cost twice as much per point as those of 8192 on a 2 MiB L2)
+_CACHED_BLOCK = 1 << 13
+
+
 def _geometry(frame: int, n: int) -> tuple[int, int, int]:
-    """Overlap-save block size, step and block count for a kernel frame of ``frame`` taps."""
+    """Overlap-save block size, step and block count for a kernel frame of ``frame`` taps.
+
+    The block (a power of two from 2 ``frame``) minimises the transform work per kept output,
+    ``log2(B) B / (B - frame + 1)`` (about ``8 frame``); blocks under 256 points cost as much
+    per point as 256, those over :data:`_CACHED_BLOCK` half as much again.  A signal shorter
+    than the block is one block of ``next_fast_len(n + frame - 1)``."""
     import scipy.fft
 
-    block = 1 << max(8, int(math.ceil(math.log2(4 * frame))))
-    block = min(block, scipy.fft.next_fast_len(n + frame - 1, real=True))
+    def work(b: int) -> float:
+        per_point = max(math.log2(b), 8.0) * (1.5 if b > _CACHED_BLOCK else 1.0)
+        return per_point * b / (b - frame + 1)
+
+    first = 1 << max(7, int(math.ceil(math.log2(2 * frame))))
+    block = min((first << i for i in range(4)), key=work)
+    block = min(block, scipy.fft.next_fast_len(n + frame - 1))
     step = block - frame + 1
     return block, step, -(-n // step)
 
 
-def _bank_same(rows: np.ndarray, kernels: list[np.ndarray], slots, out: np.ndarray, pool, threads: int) -> None:
-    """'same' convolution of each row ``(R, n)`` with each kernel into ``out[:, slots[j]]``
-    (``out``: ``(R, F, n)``, complex for complex kernels).
+def _direct(rows: np.ndarray, kernel: np.ndarray, dest: np.ndarray) -> None:
+    """'same' convolution of each row ``(R, n)`` with one short kernel into ``dest`` ``(R, n)``,
+    directly."""
+    from sigconv._kernels.wavelets import direct_same
+
+    pad = kernel.size
+    xp = np.zeros((rows.shape[0], rows.shape[1] + 2 * pad), dtype=rows.dtype)
+    xp[:, pad:pad + rows.shape[1]] = rows
+    direct_same(xp, pad, kernel.astype(np.result_type(dest.dtype, rows.dtype), copy=False), dest)
+
+
+class _Blocks:
+    """The overlap-save blocks of the rows for one group of kernels (all at most ``frame - 1``
+    taps) and their half spectra.
 
     The kernels sit in one frame of ``F`` taps, each shifted so that its 'same' centre
-    ``(N - 1) // 2`` lands on the frame's ``(F - 1) // 2``; the padded signal is cut into
-    overlap-save blocks and transformed once; per kernel, a product and an inverse transform."""
-    import scipy.fft
+    ``(N - 1) // 2`` lands on the frame's ``(F - 1) // 2``: the full convolution with the
+    frame is ``full[j] = sum_k g[k] xp[j + F - 1 - k]``, the 'same' outputs are
+    ``full[centre + i]``, and a block starting at ``xp[s]`` gives ``full[s .. s + step - 1]``
+    (its samples ``F - 1 ..``)."""
 
-    nrows, n = rows.shape
-    frame = max(k.size for k in kernels) + 1
-    centre = (frame - 1) // 2
-    block, step, nblocks = _geometry(frame, n)
-    real = out.dtype.kind != "c"
-    fft, ifft = (scipy.fft.rfft, scipy.fft.irfft) if real else (scipy.fft.fft, scipy.fft.ifft)
-    # full[j] of the frame convolution = sum_k g[k] xp[j + F - 1 - k]; the 'same' outputs are
-    # full[centre + i]; a block starting at xp[s] gives full[s .. s + step - 1]
-    xp = np.zeros((nrows, centre + nblocks * step + frame - 1), dtype=rows.dtype)
-    xp[:, frame - 1:frame - 1 + n] = rows
-    starts = centre + step * np.arange(nblocks)
-    blocks = np.lib.stride_tricks.sliding_window_view(xp, block, axis=-1)[:, starts]   # (R, nb, B)
-    spectra = fft(blocks, axis=-1, workers=threads if blocks.size >= THREADS_MIN_POINTS else 1)
-    whole = n // step
-    # kernel spectra a few at a time: memory stays bounded (about 32 MB) for any widths
-    per_chunk = max(1, (1 << 21) // (block // 2 + 1))
+    def __init__(self, rows: np.ndarray, frame: int, threads: int):
+        import scipy.fft
 
-    def widths_from(first: int, stride: int) -> None:
-        prod = np.empty_like(spectra)
-        mine = list(range(first, len(kernels), stride))
-        for c0 in range(0, len(mine), per_chunk):
-            chunk = mine[c0:c0 + per_chunk]
-            frames = np.zeros((len(chunk), block), dtype=out.dtype)
-            for i, j in enumerate(chunk):
-                k = kernels[j]
-                shift = centre - (k.size - 1) // 2
-                frames[i, shift:shift + k.size] = k
-            kspec = fft(frames, axis=-1)                                   # (chunk, B')
-            for i, j in enumerate(chunk):
-                np.multiply(spectra, kspec[i], out=prod)
-                y = ifft(prod, n=block, axis=-1, overwrite_x=True) if real else ifft(prod, axis=-1, overwrite_x=True)
-                kept = y[..., frame - 1:frame - 1 + step]                  # (R, nb, step)
-                dest = out[:, slots[j]]
-                dest[:, :whole * step].reshape(nrows, whole, step)[...] = kept[:, :whole]
-                if whole < nblocks:
-                    dest[:, whole * step:] = kept[:, whole, :n - whole * step]
+        nrows, n = rows.shape
+        self.n, self.frame = n, frame
+        self.centre = (frame - 1) // 2
+        self.block, self.step, self.nblocks = _geometry(frame, n)
+        self.cdtype = np.result_type(rows.dtype, np.complex64)
+        xp = np.zeros((nrows, self.centre + self.nblocks * self.step + frame - 1), dtype=rows.dtype)
+        xp[:, frame - 1:frame - 1 + n] = rows
+        windows = np.lib.stride_tricks.sliding_window_view(xp, self.block, axis=-1)
+        blocks = windows[:, self.centre::self.step][:, :self.nblocks]       # (R, nb, B): a view
+        workers = threads if blocks.size >= THREADS_MIN_POINTS else 1
+        self.spectra = scipy.fft.rfft(blocks, axis=-1, workers=workers)                  # (R, nb, B/2 + 1)
+        self.chunk = max(1, min(self.nblocks, CHUNK_BYTES // (self.block * self.cdtype.itemsize)))
 
-    if pool is None:
-        widths_from(0, 1)
-        return
-    for done in [pool.submit(widths_from, t, threads) for t in range(threads)]:
-        done.result()
+    def convolve(self, kernels: list[np.ndarray], first: np.ndarray, second: np.ndarray | None, local) -> None:
+        """Real kernels (one or two): ``x * kernels[0]`` into ``first`` and ``x * kernels[1]``
+        into ``second``, both ``(R, n)``, from one complex inverse transform per block (the frame
+        ``g1 + i g2`` has the spectrum ``G1 + i G2``: ``X (G1 + i G2)`` transforms back to
+        ``x * g1 + i x * g2``).  A complex kernel: ``first``/``second`` are the ``.real`` and
+        ``.imag`` views of its complex output."""
+        import scipy.fft
+
+        from sigconv._kernels.wavelets import hermitian_product, keep_pair
+
+        g = np.zeros(self.block, dtype=np.complex128)
+        for part, k in zip((g.real, g.imag), kernels):
+            shift = self.centre - (k.size - 1) // 2
+            if k.dtype.kind == "c":
+                g[shift:shift + k.size] = k
+            else:
+                part[shift:shift + k.size] = k
+        spec = scipy.fft.fft(g, overwrite_x=True).astype(self.cdtype, copy=False)
+        # one scratch per thread, reused by its tasks
+        need = self.chunk * self.block
+        if getattr(local, "scratch", None) is None or local.scratch.size < need:
+            local.scratch = np.empty(need, dtype=self.cdtype)
+        scratch = local.scratch[:need].reshape(self.chunk, self.block)
+        both = second is not None
+        for r in range(self.spectra.shape[0]):
+            one, two = first[r], (second[r] if both else first[r])
+            for b0 in range(0, self.nblocks, self.chunk):
+                z = scratch[:min(self.chunk, self.nblocks - b0)]
+                hermitian_product(self.spectra[r], spec, z, b0)
+                y = scipy.fft.ifft(z, axis=-1, overwrite_x=True)
+                keep_pair(y, self.frame - 1, self.step, b0, self.n, one, two, both)
 
 
 def _grouped_bank(rows: np.ndarray, kernels: list[np.ndarray], complex_out: bool, workers: int) -> np.ndarray:
-    """:func:`_bank_same` per octave of kernel length: short kernels get short blocks (fewer
-    operations per output and transforms that stay in cache), at one signal transform per
-    octave."""
+    """Every kernel's 'same' convolution of the rows: short kernels directly (:func:`_direct`),
+    the others on overlap-save blocks (:class:`_Blocks`) transformed once per octave of kernel
+    length, so that short kernels get short blocks (fewer operations per output and transforms
+    that stay in cache); real kernels go two to an inverse transform.
+
+    Each kernel (or pair) is one task.  With threads, the tasks go to one queue (scipy.fft,
+    numpy and the kernels release the GIL): the longest octave's as soon as its blocks are
+    transformed, while this thread transforms the next octave's, and the direct kernels, the
+    shortest tasks, last, so that the threads stay busy to the end.  A task computes the same
+    numbers on any thread."""
     dtype = np.result_type(rows.dtype, np.complex64) if complex_out else rows.dtype
     out = np.empty((rows.shape[0], len(kernels), rows.shape[1]), dtype=dtype)
-    octave = np.array([int(k.size).bit_length() for k in kernels])
-    # the widths on threads (scipy.fft and numpy release the GIL) only for work that repays
-    # starting them; one pool per call, so that a process forked later never inherits one
+    sizes = np.array([k.size for k in kernels])
+    octave = np.array([int(size).bit_length() for size in sizes])
+    octave[sizes <= DIRECT_MAX_TAPS] = 0
     threads = min(workers, len(kernels)) if out.size >= _THREADS_MIN_OUTPUTS else 1
-    with contextlib.ExitStack() as stack:
-        pool = stack.enter_context(concurrent.futures.ThreadPoolExecutor(threads)) if threads > 1 else None
-        for level in np.unique(octave):
+    local = threading.local()                                 # a scratch per thread
+
+    def tasks():
+        """``(function, arguments)`` of every task, the longest octave first."""
+        for level in np.unique(octave[octave > 0])[::-1]:
             members = np.flatnonzero(octave == level)
-            _bank_same(rows, [kernels[j] for j in members], members, out, pool, threads)
+            group = _Blocks(rows, int(sizes[members].max()) + 1, threads)
+            if complex_out:
+                for j in members:
+                    yield group.convolve, ([kernels[j]], out[:, j].real, out[:, j].imag, local)
+                continue
+            for i in range(0, members.size, 2):
+                pair = members[i:i + 2]
+                second = out[:, pair[1]] if pair.size == 2 else None
+                yield group.convolve, ([kernels[j] for j in pair], out[:, pair[0]], second, local)
+        for j in np.flatnonzero(octave == 0)[::-1]:
+            yield _direct, (rows, kernels[j], out[:, j])
+
+    if threads == 1:
+        for function, args in tasks():
+            function(*args)
+        return out
+    # one pool per call, so that a process forked later never inherits one
+    with concurrent.futures.ThreadPoolExecutor(threads) as pool:
+        for done in [pool.submit(function, *args) for function, args in tasks()]:
+            done.result()
     return out
 
 
@@ -165,8 +241,8 @@ def cwt(x: ArrayLike, widths: ArrayLike, wavelet: str = "ricker", *, w: float = 
         Morlet's omega0, > 0 (ignored for "ricker").
     axis : int, default -1
     workers : int, optional
-        Threads of the transforms (None: every core; they run threaded only for large
-        batches of blocks).
+        Threads (None: every core); the widths run on threads only from about 2e6 outputs
+        (widths x samples).
 
     Returns
     -------
@@ -180,8 +256,10 @@ def cwt(x: ArrayLike, widths: ArrayLike, wavelet: str = "ricker", *, w: float = 
     ``cwt(x, widths, "ricker")`` equals the removed ``scipy.signal.cwt(x, scipy.signal.ricker,
     widths)`` (``scipy.signal._wavelets._cwt(x, _ricker, widths)`` in scipy 1.15+) and
     ``"morlet2"`` the removed ``cwt(x, morlet2, widths, w=w)``: the sampled, truncated wavelets
-    of those definitions, to rounding.  The signal is transformed once (overlap-save blocks);
-    each width costs one product and one inverse transform.  An output whose window covers a
+    of those definitions, to rounding.  Short kernels (up to 40 taps) are convolved directly;
+    for the others the signal is transformed once per octave of kernel length (overlap-save
+    blocks), and each width costs one product and half a complex inverse transform (Ricker: two
+    widths per transform) or one (Morlet).  An output whose window covers a
     NaN or ±inf is NaN; the others are unaffected.
 
     Examples
