@@ -325,6 +325,7 @@ def test_dispatch_and_no_dask_import():
                        (sigconv.arma_filter, ([0.5], [0.2])), (sigconv.match_template, (np.array([0.0, 1.0, 3.0]),))):
         assert isinstance(func(x, *args), da.Array), func.__name__
     assert isinstance(sigconv.ewma(x, alpha=0.5), da.Array)
+    assert isinstance(sigconv.sos_filter(scipy.signal.butter(2, 0.2, output="sos"), x), da.Array)   # x second
     image = da.ones((6, 6), chunks=3)
     assert isinstance(sigconv.convolve2d(image, np.ones((2, 2))), da.Array)
     assert isinstance(sigconv.correlate2d(image, np.ones((2, 2))), da.Array)
