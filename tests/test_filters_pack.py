@@ -477,6 +477,9 @@ def test_cwt_bench_widths_every_path(chunk_bytes, monkeypatch, rng):
     got32 = cwt(x.astype(np.float32), widths)
     assert got32.dtype == np.float32
     _check(got32, want, np.float32, k=256, scale=_scale(x) * 4)
+    batch = rng.standard_normal((3, 2500))          # rows' blocks run on in one queue
+    for row, coef in zip(batch, cwt(batch, widths)):
+        _check(coef, _cwt(row, _ricker, widths), np.float64, k=256, scale=_scale(batch) * 4)
     some = np.array([1.0, 3.0, 12.5, 40.0, 64.0])
     want_m = _cwt(x[:3000], ref.morlet2_wavelet, some, w=6.0)
     _check(cwt(x[:3000], some, "morlet2", w=6.0), want_m, np.float64, k=256, scale=_scale(x) * 4)

@@ -61,14 +61,20 @@ def hermitian_product(x, c, z, b0):
 
 
 @jit
-def keep_pair(z, lo, step, b0, n, first, second, has_second):
-    """``first[(b0 + b) step + t] = z[b, lo + t].real`` (and ``second`` from the imaginary
-    part) for the ``step`` outputs of each block that lie inside ``n``."""
+def keep_pair(z, lo, step, b0, nblocks, first, second, has_second):
+    """Block ``b0 + b`` (of row ``(b0 + b) // nblocks``, the ``(b0 + b) % nblocks``-th of that
+    row) keeps ``z[b, lo:lo + step].real`` in ``first[row, block * step:]`` (and the imaginary
+    part in ``second``), as far as the row's ``n`` outputs go."""
+    n = first.shape[1]
     for b in range(z.shape[0]):
-        start = (b0 + b) * step
+        row = (b0 + b) // nblocks
+        start = ((b0 + b) % nblocks) * step
         cnt = min(step, n - start)
+        src = z[b, lo:lo + cnt]
+        dest = first[row, start:start + cnt]
         for t in range(cnt):
-            first[start + t] = z[b, lo + t].real
+            dest[t] = src[t].real
         if has_second:
+            dest = second[row, start:start + cnt]
             for t in range(cnt):
-                second[start + t] = z[b, lo + t].imag
+                dest[t] = src[t].imag

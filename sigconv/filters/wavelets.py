@@ -78,19 +78,20 @@ _CACHED_BLOCK = 1 << 13
 def _geometry(frame: int, n: int) -> tuple[int, int, int]:
     """Overlap-save block size, step and block count for a kernel frame of ``frame`` taps.
 
-    The block (a power of two from 2 ``frame``) minimises the transform work per kept output,
-    ``log2(B) B / (B - frame + 1)`` (about ``8 frame``); blocks under 256 points cost as much
-    per point as 256, those over :data:`_CACHED_BLOCK` half as much again.  A signal shorter
-    than the block is one block of ``next_fast_len(n + frame - 1)``."""
+    The block minimises the transform work of one kernel (or pair): ``(blocks + 1) B log2(B)``,
+    the blocks' inverse transforms and the kernel's own (a power of two from 2 ``frame``, about
+    8 ``frame`` for long signals, or one block of ``next_fast_len(n + frame - 1)``); blocks
+    under 256 points cost as much per point as 256, those over :data:`_CACHED_BLOCK` half as
+    much again."""
     import scipy.fft
 
     def work(b: int) -> float:
         per_point = max(math.log2(b), 8.0) * (1.5 if b > _CACHED_BLOCK else 1.0)
-        return per_point * b / (b - frame + 1)
+        return (-(-n // (b - frame + 1)) + 1) * b * per_point
 
     first = 1 << max(7, int(math.ceil(math.log2(2 * frame))))
-    block = min((first << i for i in range(4)), key=work)
-    block = min(block, scipy.fft.next_fast_len(n + frame - 1))
+    whole = scipy.fft.next_fast_len(n + frame - 1)
+    block = min([first << i for i in range(4) if first << i < whole] + [whole], key=work)
     step = block - frame + 1
     return block, step, -(-n // step)
 
@@ -130,7 +131,7 @@ class _Blocks:
         blocks = windows[:, self.centre::self.step][:, :self.nblocks]       # (R, nb, B): a view
         workers = threads if blocks.size >= THREADS_MIN_POINTS else 1
         self.spectra = scipy.fft.rfft(blocks, axis=-1, workers=workers)                  # (R, nb, B/2 + 1)
-        self.chunk = max(1, min(self.nblocks, CHUNK_BYTES // (self.block * self.cdtype.itemsize)))
+        self.chunk = max(1, min(nrows * self.nblocks, CHUNK_BYTES // (self.block * self.cdtype.itemsize)))
 
     def convolve(self, kernels: list[np.ndarray], first: np.ndarray, second: np.ndarray | None, local) -> None:
         """Real kernels (one or two): ``x * kernels[0]`` into ``first`` and ``x * kernels[1]``
@@ -156,13 +157,12 @@ class _Blocks:
             local.scratch = np.empty(need, dtype=self.cdtype)
         scratch = local.scratch[:need].reshape(self.chunk, self.block)
         both = second is not None
-        for r in range(self.spectra.shape[0]):
-            one, two = first[r], (second[r] if both else first[r])
-            for b0 in range(0, self.nblocks, self.chunk):
-                z = scratch[:min(self.chunk, self.nblocks - b0)]
-                hermitian_product(self.spectra[r], spec, z, b0)
-                y = scipy.fft.ifft(z, axis=-1, overwrite_x=True)
-                keep_pair(y, self.frame - 1, self.step, b0, self.n, one, two, both)
+        spectra = self.spectra.reshape(-1, self.spectra.shape[-1])   # every row's blocks in turn
+        for b0 in range(0, spectra.shape[0], self.chunk):
+            z = scratch[:min(self.chunk, spectra.shape[0] - b0)]
+            hermitian_product(spectra, spec, z, b0)
+            y = scipy.fft.ifft(z, axis=-1, overwrite_x=True)
+            keep_pair(y, self.frame - 1, self.step, b0, self.nblocks, first, second if both else first, both)
 
 
 def _grouped_bank(rows: np.ndarray, kernels: list[np.ndarray], complex_out: bool, workers: int) -> np.ndarray:
