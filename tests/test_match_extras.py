@@ -177,3 +177,39 @@ def test_locate_3d_subpixel_in_a_volume():
     vol = _blob((16, 18, 12), truth, sigma=2.0)
     p = locate(vol, _blob((7, 7, 7), (3.0, 3.0, 3.0), sigma=2.0), threshold=0.9, subpixel=True)
     assert len(p) == 1 and np.all(np.abs(p.positions[0] + 3.0 - truth) < 0.05)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("score", ["zncc", "ncc", "sqdiff"])
+def test_strips_equal_whole_signal_transform(dtype, score, rng, monkeypatch):
+    """Templates much shorter than the signal are correlated over overlap-save strips of
+    rows (masked scores, and ``match_many``); equal to the one whole-signal transform."""
+    import sigconv.match.masked as masked
+    import sigconv.match.matcher as matcher
+
+    x = (np.cumsum(rng.standard_normal((620, 150)), axis=0) * 0.1 + rng.standard_normal((620, 150))
+         + 40.0).astype(dtype)
+    x_nan = x.copy()
+    x_nan[300:310, 20:40] = np.nan
+    ts = [x[40 * i + 5:40 * i + 37, 30 * i:30 * i + 32].copy() for i in range(3)]
+    w = _disc(32)
+    assert masked._tile_shape(x.shape, (32, 32), x.shape) is not None   # the strip path runs
+    scale = 1.0 if score != "sqdiff" else None
+    cases = [dict(), dict(mask=w), dict(mask=w, mode="same"), dict(mask=w, image=x_nan),
+             dict(mask=w, image=x_nan, nan_policy="omit"), dict(image=x_nan, nan_policy="omit")]
+
+    def run(case):
+        case = dict(case)
+        image = case.pop("image", x)
+        mode = case.pop("mode", "valid")
+        return (Matcher(image, mode=mode).match_many(ts, score=score, **case),
+                [match_template(image, t, score=score, mode=mode, **case) for t in ts])
+
+    got = [run(case) for case in cases]
+    monkeypatch.setattr(masked, "_tile_shape", lambda *a: None)
+    monkeypatch.setattr(matcher, "_tile_shape", lambda *a: None)
+    for (many, single), case in zip(got, cases):
+        want_many, want_single = run(case)
+        for a, b in zip(many + single, want_many + want_single):
+            assert a.dtype == dtype
+            assert_close(a, b, dtype=dtype, scale=scale, n_terms=32 * 32, k=64.0)

@@ -27,7 +27,15 @@ from sigconv.match._common import (
     _spectrum_shape,
     _template_axes,
 )
-from sigconv.match.masked import check_mask, check_masked_template, check_nan_policy, masked_scores
+from sigconv.match.masked import (
+    _strip_inverse,
+    _strip_spectra,
+    _tile_shape,
+    check_mask,
+    check_masked_template,
+    check_nan_policy,
+    masked_scores,
+)
 from sigconv.match.peaks import Peaks, _peaks_of
 from sigconv.match.windows import _pad_prepared, _prepare, _Prepared, _tolerance, _window_sums
 
@@ -142,6 +150,51 @@ class Matcher:
         y = sfft.irfftn(tspec, fshape, axes=axes, workers=self._workers, overwrite_x=True)
         # correlation = convolution with the flipped template; valid outputs start at m - 1
         return y, tuple(m - 1 for m in t.shape[1:])
+
+    def _inverse_std(self, key, prep: _Prepared, tshape, tol) -> np.ndarray:
+        """``1 / sqrt(s2 - s1**2 / m)`` of each window (0 where the window is constant, as
+        the zncc of ``sliding._score_one``), in the signal's dtype, cached per template shape."""
+        ikey = key + ("inverse-std", tshape)
+        if ikey not in self._derived:
+            s1, s2, _ = self._stats(key, prep, tshape)
+            var = s2 - s1 * s1 * (1.0 / int(np.prod(tshape)))
+            ok = (var > tol * s2) & (var > 0.0)
+            inv = np.zeros(var.shape, dtype=prep.xc.dtype)
+            np.divide(1.0, np.sqrt(var, where=ok, out=np.ones_like(var)), out=inv, where=ok, casting="unsafe")
+            self._derived[ikey] = inv
+            del self._sums[key + (tshape,)]   # only the factor is needed from now on
+        return self._derived[ikey]
+
+    def _strip_correlation(self, key, xc: np.ndarray, t: np.ndarray, tile, scale=None) -> np.ndarray:
+        """'valid' 2D correlation ``(B, *S_out)`` of ``xc`` with ``t`` ``(1 or B, mh, mw)``
+        by overlap-save over strips of ``tile`` rows (``sigconv.match.masked``): the strips'
+        spectra are cached, each template costs a kernel spectrum of the strip's size and
+        one inverse per strip into buffers reused from template to template.  With ``scale =
+        (factor, c)`` it returns ``clip(corr * factor * c, -1, 1)`` (zncc), strip by strip."""
+        mh, mw = t.shape[1:]
+        oh, ow = xc.shape[1] - mh + 1, xc.shape[2] - mw + 1
+        step = tile[0] - mh + 1
+        spectra = _strip_spectra(self, key + ("x", False), lambda _: xc, "x", tile, step, oh)
+        kspec = self._kernel_spectrum(t, tile)
+        bkey = key + ("strip-buffers", tile, (mh, mw), kspec.shape[0])
+        if bkey not in self._derived:
+            shape = np.broadcast_shapes(spectra.shape[1:], kspec.shape)
+            self._derived[bkey] = (np.empty(shape, dtype=spectra.dtype),
+                                   np.empty(shape[:-2] + tile, dtype=xc.dtype))
+        prod, y = self._derived[bkey]
+        num = np.empty((y.shape[0], oh, ow), dtype=xc.dtype)
+        for i, r0 in enumerate(range(0, oh, step)):
+            _strip_inverse(spectra[i], kspec, tile, self._workers, prod, y)
+            nr = min(step, oh - r0)
+            valid = y[:, mh - 1:mh - 1 + nr, mw - 1:mw - 1 + ow]
+            if scale is None:
+                num[:, r0:r0 + nr] = valid
+                continue
+            rows = num[:, r0:r0 + nr]
+            np.multiply(valid, scale[0][:, r0:r0 + nr], out=rows)
+            rows *= scale[1]
+            np.clip(rows, -1.0, 1.0, out=rows)
+        return num
 
     def _kernel_spectrum(self, t: np.ndarray, fshape: tuple[int, ...]) -> np.ndarray:
         """Spectrum of the flipped ``t`` ``(1 or B, *shape)``: correlating = convolving with it."""
@@ -260,10 +313,24 @@ class Matcher:
             out = masked_scores(self, key, prep, pads, t, w, score, omit, method)
             return self._arrange(out, batch, axes)
         t_used, t2 = _prepared_template(t, score, prep.centre)
-        num, offsets = self._correlation(key, prep.xc, t_used.astype(dtype), method)
         m = int(np.prod(tshape))
         tol = _tolerance(tshape)
         floor = tol * prep.absmax ** 2 * m if score == "ncc" else 0.0
+        tile = None
+        if not fuse and len(tshape) == 2 and self._method(prep.xc, t_used[0], 2, method) == "fft":
+            tile = _tile_shape(prep.xc.shape[1:], tshape, _spectrum_shape(prep.xc.shape[1:]))
+        if tile is not None:   # match_many: strips of the cached signal, reused buffers
+            if score == "zncc" and prep.bad is None:
+                # zncc = corr * (1 / sqrt(window variance)) / sqrt(t2): the window factor is
+                # shared by every template of this shape, the scores are a product per strip
+                inv = self._inverse_std(key, prep, tshape, tol)
+                out = self._strip_correlation(key, prep.xc, t_used.astype(dtype), tile,
+                                              scale=(inv, 1.0 / np.sqrt(float(t2[0]))))
+            else:
+                num = self._strip_correlation(key, prep.xc, t_used.astype(dtype), tile)
+                out = self._combined_scores(key, score, prep, num, tshape, t2, tol, floor)
+            return self._arrange(out, batch, axes)
+        num, offsets = self._correlation(key, prep.xc, t_used.astype(dtype), method)
         if fuse and prep.bad is None and len(tshape) <= 2:
             out = self._fused_scores(score, prep.xc, num, offsets, tshape, t2, tol, floor)
         else:
