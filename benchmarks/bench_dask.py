@@ -1,45 +1,80 @@
 """sigconv.dask (API.md §9) on a ``distributed.LocalCluster``: two worker processes on
-loopback, one thread each, the inputs persisted on the workers before anything is timed.
+loopback, one thread each.  Every row, both sides:
 
-* convolve vs ``dask_image.ndfilters.convolve`` on equal work (same array, chunks and cluster,
-  'same'-size output, odd kernels so both centre alike): 1D kernels of 15, 255, 1,001 and 4,095
-  taps, 2D kernels of 15, 255, 1,023 and 4,095 taps (3×5 .. 63×65); target: faster at every size
-  (1×), 10× from 1,000 taps (dask-image runs ``scipy.ndimage.convolve``, direct only, whose
-  cost grows as N·K: the 4,095-tap kernel runs on a 4× shorter signal to keep its row short);
-* scaling: the same graph on one worker, then on two (target 1.6×, compute-bound: 255 taps);
-* overhead: in-memory ``sigconv.convolve`` on the whole array (every core) against the Dask
-  twin in 64 MiB chunks on the cluster (target 0.87×, i.e. less than 15 % overhead), and the
-  same against the floor of any Dask version (``map_blocks`` of the in-memory call, no halo);
+* run on the same cluster, on the same input array with the same chunks, persisted on the
+  workers before anything is timed;
+* keep the result on the cluster (``persist`` + ``wait``, then released): nothing is gathered
+  through TCP into the client, as in a pipeline whose next step runs on the workers too;
+* include building the graph (each run builds a new one: the kernel is scaled by 1 + i·2⁻²⁰ so
+  the keys are new and the scheduler cannot hand back a previous run's blocks);
+* are timed in alternation (one run of each side per round, so that a slow phase of a shared
+  machine hits both), the minimum over the rounds; one untimed run of each side first.
+
+Rows:
+
+* convolve vs ``dask_image.ndfilters.convolve`` on equal work ('same'-size output, mirrored
+  ends, odd kernels so both centre alike): 1D kernels of 15, 255, 1,001 and 4,095 taps, 2D of
+  15, 255, 1,023 and 4,095 taps (3×5 .. 63×65); target: faster at every size, 10× from 1,000
+  taps.  dask-image runs ``scipy.ndimage.convolve``, direct only, whose cost grows as N·K, so
+  the 4,095-tap rows run on a 4× smaller array in 4× smaller chunks.  Full form: chunks of
+  32 MiB (1D) and 16 MiB (2D, float32), as Dask recommends (tens of MiB; 8 and 4 MiB for the
+  4,095-tap rows); the quick form uses 8 MiB / 4 MiB chunks (2 MiB / 1 MiB at 4,095 taps).
+* scaling: the same graph on one worker (pinned), then on both; compute-bound: K=4,095 (the
+  FFT work per chunk, ~40 ms a 16 MiB chunk, dominates the per-task costs), 8 chunks of
+  16 MiB (quick) / 16 of 32 MiB (full) so both workers stay busy; target 1.6×.
+* overhead vs in-memory ``sigconv.convolve`` on an array that fits in memory, 64 MiB chunks,
+  compute-bound (K=4,095): two pairings with the same thread count, (a) one worker × one
+  thread (the graph pinned to it) against in-memory ``workers=1``, (b) two workers × one
+  thread against in-memory ``workers=2``; target 0.87× (less than 15 % overhead).  The
+  in-memory side runs in the client process on a NumPy copy of the same data.  The
+  memory-bound K=31 case is reported too, without target: the in-memory call does ~3 ns a
+  sample there, so the Dask per-task costs are what it measures.
 * graph: tasks for 64 chunks against 8 (the columns hold task counts / 8-chunk count × 10:
   target 1×, i.e. growth ≤ 10× for 8× the chunks).
 
-Quick mode runs small arrays (the 4,095-tap dask-image rows take most of its time; dask-image,
-plain scipy, is timed once without a warm-up run).  On a shared machine the scaling and
-overhead rows need both cores free: quote them from a quiet run.
+On a shared machine the scaling and overhead (b) rows need both cores free: quote them with
+the load (``uptime``) of the run.
 """
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 
-from benchmarks._harness import Row, best_time, have, keep_freed_memory
+from benchmarks._harness import Row, have, keep_freed_memory
 
 
-def _time(client, make, kernel, *, repeat: int, warmup: bool = True) -> float:
-    """Best wall time of building ``make(kernel)``'s graph, running it on the cluster and waiting
-    for every block (results stay on the workers, as they would in a pipeline).  Each run scales
-    the kernel by 1 + i·2⁻²⁰ (a float32 kernel changes too), so its graph has new keys: Dask
-    would otherwise hand back the blocks of a previous run still held by the scheduler."""
+def _on_cluster(client, make, kernel, workers=None):
+    """A run: build ``make(kernel')``'s graph with new keys, run it on the cluster (on
+    ``workers`` only, if given) and wait for every block; the blocks stay on the workers and
+    are released afterwards."""
     from distributed import wait
 
-    runs = iter(range(1, 1000))
+    runs = iter(range(1, 10 ** 6))
 
     def once():
-        y = client.persist(make(kernel * (1 + next(runs) * 2.0 ** -20)))
+        y = make(kernel * (1 + next(runs) * 2.0 ** -20))
+        y = client.persist(y) if workers is None else client.persist(y, workers=workers,
+                                                                     allow_other_workers=False)
         wait(y)
         del y
 
-    return best_time(once, repeat=repeat, min_time=0.0, warmup=warmup)
+    return once
+
+
+def _alternated(fns, rounds: int) -> list[float]:
+    """Minimum wall time of each function over ``rounds`` rounds, the functions timed in
+    alternation within each round, after one untimed run of each."""
+    for fn in fns:
+        fn()
+    best = [float("inf")] * len(fns)
+    for _ in range(rounds):
+        for i, fn in enumerate(fns):
+            t = time.perf_counter()
+            fn()
+            best[i] = min(best[i], time.perf_counter() - t)
+    return best
 
 
 def _versus_dask_image(client, quick: bool, rng) -> list[Row]:
@@ -52,26 +87,32 @@ def _versus_dask_image(client, quick: bool, rng) -> list[Row]:
 
     rows = []
     for m in (15, 255, 1001, 4095):
-        # dask-image's direct loop costs N·K: the long kernels run on a shorter signal
-        n, chunk = (2 ** 21, 2 ** 18) if m < 4000 else (2 ** 19, 2 ** 16)
-        if not quick:
-            n, chunk = n * 4, chunk * 4
+        # full: 32 MiB chunks; quick: 8 MiB; the 4,095-tap row on a 4x shorter signal in 4x
+        # shorter chunks
+        n, chunk = (2 ** 23, 2 ** 22) if not quick else (2 ** 22, 2 ** 20)
+        if m > 4000:
+            n, chunk = n // 4, chunk // 4
         x = client.persist(da.from_array(rng.standard_normal(n), chunks=chunk))
         k = rng.standard_normal(m)
-        ours = _time(client, lambda k: sd.convolve(x, k, "same", boundary="symmetric"), k, repeat=3)
-        peer = _time(client, lambda k: di_convolve(x, k, mode="reflect"), k, repeat=1, warmup=False)
-        rows.append(Row("dask convolve 1D", f"N=2^{n.bit_length() - 1} chunks=2^{chunk.bit_length() - 1} K={m} "
-                        "float64", "dask_image.ndfilters.convolve", ours, peer, target=10 if m >= 1000 else 1))
+        ours, peer = _alternated([_on_cluster(client, lambda k: sd.convolve(x, k, "same", boundary="symmetric"), k),
+                                  _on_cluster(client, lambda k: di_convolve(x, k, mode="reflect"), k)],
+                                 rounds=3 if m < 1000 else 2)
+        rows.append(Row("dask convolve 1D", f"N=2^{n.bit_length() - 1} chunks=2^{chunk.bit_length() - 1} "
+                        f"({chunk * 8 >> 20} MiB) K={m} float64", "dask_image.ndfilters.convolve", ours, peer,
+                        target=10 if m >= 1000 else 1))
     for kh, kw in ((3, 5), (15, 17), (31, 33), (63, 65)):
-        side, c = (1024, 256) if kh * kw < 1000 else (512, 128)
-        if not quick:
-            side, c = side * 2, c * 2
+        # float32; full: 4096² in 2048² chunks (16 MiB); quick: 2048² in 1024² (4 MiB); the
+        # 4,095-tap row on a 4x smaller image (chunks 4x smaller)
+        side, c = (4096, 2048) if not quick else (2048, 1024)
+        if kh * kw > 4000:
+            side, c = side // 2, c // 2
         image = client.persist(da.from_array(rng.standard_normal((side, side)).astype(np.float32), chunks=c))
         k = rng.standard_normal((kh, kw)).astype(np.float32)
-        ours = _time(client, lambda k: sd.convolve2d(image, k, "same", boundary="symm"), k, repeat=3)
-        peer = _time(client, lambda k: di_convolve(image, k, mode="reflect"), k, repeat=1, warmup=False)
-        rows.append(Row("dask convolve 2D", f"{side}² chunks={c}² K={kh}×{kw}={kh * kw} float32",
-                        "dask_image.ndfilters.convolve", ours, peer, target=10 if kh * kw >= 1000 else 1))
+        ours, peer = _alternated([_on_cluster(client, lambda k: sd.convolve2d(image, k, "same", boundary="symm"), k),
+                                  _on_cluster(client, lambda k: di_convolve(image, k, mode="reflect"), k)],
+                                 rounds=3 if kh * kw < 1000 else 2)
+        rows.append(Row("dask convolve 2D", f"{side}² chunks={c}² ({c * c * 4 >> 20} MiB) K={kh}×{kw}={kh * kw} "
+                        "float32", "dask_image.ndfilters.convolve", ours, peer, target=10 if kh * kw >= 1000 else 1))
     return rows
 
 
@@ -80,27 +121,18 @@ def _scaling(client, quick: bool, rng) -> list[Row]:
 
     import sigconv.dask as sd
 
-    n, chunk = (2 ** 22, 2 ** 19) if quick else (2 ** 24, 2 ** 20)
-    x = client.persist(da.from_array(rng.standard_normal(n), chunks=chunk))
-    k = rng.standard_normal(255)
+    n, chunk = (2 ** 24, 2 ** 21) if quick else (2 ** 26, 2 ** 22)     # 16 / 32 MiB chunks
+    x = client.persist(da.random.default_rng(1).standard_normal(n, chunks=chunk))   # made on the workers
+    k = rng.standard_normal(4095)
     workers = sorted(client.scheduler_info()["workers"])
-    from distributed import wait
 
-    runs = iter(range(1, 1000))
+    def make(k):
+        return sd.convolve(x, k, "same")
 
-    def on(allowed):
-        def run():
-            kernel = k * (1 + next(runs) * 2.0 ** -20)     # new keys each run (see _time)
-            y = client.persist(sd.convolve(x, kernel, "same", method="direct"), workers=allowed,
-                               allow_other_workers=False)
-            wait(y)
-            del y
-        return run
-
-    one = best_time(on(workers[:1]), repeat=3, min_time=0.0)
-    two = best_time(on(workers), repeat=3, min_time=0.0)
-    return [Row("dask scaling", f"N=2^{n.bit_length() - 1} chunks=2^{chunk.bit_length() - 1} K=255 direct",
-                "the same graph on 1 worker", two, one, target=1.6)]
+    two, one = _alternated([_on_cluster(client, make, k), _on_cluster(client, make, k, workers=workers[:1])],
+                           rounds=3)
+    return [Row("dask scaling", f"N=2^{n.bit_length() - 1} in {n // chunk} chunks of 2^{chunk.bit_length() - 1} "
+                "K=4095 (compute-bound)", "the same graph on 1 worker", two, one, target=1.6)]
 
 
 def _overhead(client, quick: bool, rng) -> list[Row]:
@@ -110,25 +142,29 @@ def _overhead(client, quick: bool, rng) -> list[Row]:
     import sigconv.dask as sd
 
     chunk = 2 ** 23                     # 64 MiB of float64
-    n = chunk * (2 if quick else 8)
-    data = rng.standard_normal(n)
+    n = chunk * (4 if quick else 8)
     x = client.persist(da.random.default_rng(0).standard_normal(n, chunks=chunk))   # made on the workers
-    k = rng.standard_normal(31)
-    ours = _time(client, lambda k: sd.convolve(x, k, "same"), k, repeat=3)
-    memory = best_time(lambda: sigconv.convolve(data, k, "same"), repeat=3, min_time=0.0)
-    # the floor of any Dask version: each chunk convolved alone by map_blocks (no halo, so wrong
-    # at the chunk edges), the same chunks, cluster and in-memory engine
-    floor = _time(client, lambda k: x.map_blocks(_alone, k, dtype=x.dtype), k, repeat=3)
-    case = f"N=2^{n.bit_length() - 1} in 64 MiB chunks K=31 float64"
-    return [Row("dask overhead", case, "in-memory sigconv.convolve (every core)", ours, memory, target=0.87),
-            Row("dask overhead", case, "dask map_blocks of in-memory convolve, no halo (Dask's floor)", ours, floor,
-                target=0.87)]
+    data = x.compute()                  # the same data in the client, for the in-memory side
+    workers = sorted(client.scheduler_info()["workers"])
+    rows = []
+    for m, target in ((4095, 0.87), (31, None)):
+        k = rng.standard_normal(m)
 
+        def make(k):
+            return sd.convolve(x, k, "same")
 
-def _alone(block, k):
-    import sigconv
+        def memory(w):
+            return lambda: sigconv.convolve(data, k, "same", workers=w)
 
-    return sigconv.convolve(block, k, "same", workers=1)
+        one, mem1, two, mem2 = _alternated([_on_cluster(client, make, k, workers=workers[:1]), memory(1),
+                                            _on_cluster(client, make, k), memory(2)], rounds=3)
+        case = f"N=2^{n.bit_length() - 1} in 64 MiB chunks K={m} float64"
+        kind = "compute-bound" if target else "memory-bound, no target"
+        rows += [Row("dask overhead", f"{case}, 1 worker × 1 thread", "in-memory sigconv.convolve workers=1",
+                     one, mem1, target=target, note=kind),
+                 Row("dask overhead", f"{case}, 2 workers × 1 thread", "in-memory sigconv.convolve workers=2",
+                     two, mem2, target=target, note=kind)]
+    return rows
 
 
 def _graph(rng) -> list[Row]:

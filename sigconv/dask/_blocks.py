@@ -77,20 +77,17 @@ def _source(idx: np.ndarray, n: int, boundary: str) -> np.ndarray:
     mode = _NUMPY_MODE[boundary]
     if mode == "constant":
         return np.full(idx.shape, -1, np.int64)
-    before = max(0, -int(idx.min()))
-    after = max(0, int(idx.max()) - n + 1)
-    if before + after > 4 * n + 64:   # pads far longer than the signal: exact but bounded by closed forms
-        period = {"wrap": n, "symmetric": 2 * n, "reflect": max(2 * n - 2, 1), "edge": None}[mode]
-        if period is None:
-            return np.clip(idx, 0, n - 1)
-        k = np.mod(idx, period)
-        if mode == "wrap":
-            return k
-        if mode == "symmetric":
-            return np.where(k < n, k, 2 * n - 1 - k)
-        return np.where(k < n, k, 2 * n - 2 - k) if n > 1 else np.zeros_like(idx)
-    table = np.pad(np.arange(n, dtype=np.int64), (before, after), mode=mode)
-    return table[idx + before]
+    # closed forms (periodic extensions), never a table of the whole signal: a graph over a
+    # long signal used to build ``numpy.pad(arange(n))`` (O(n)) for each extended end
+    period = {"wrap": n, "symmetric": 2 * n, "reflect": max(2 * n - 2, 1), "edge": None}[mode]
+    if period is None:
+        return np.clip(idx, 0, n - 1)
+    k = np.mod(idx, period)
+    if mode == "wrap":
+        return k
+    if mode == "symmetric":
+        return np.where(k < n, k, 2 * n - 1 - k)
+    return np.where(k < n, k, 2 * n - 2 - k) if n > 1 else np.zeros_like(idx)
 
 
 def runs(lo: int, hi: int, ax: Axis, boundary: str) -> list[Run]:

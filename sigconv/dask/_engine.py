@@ -16,6 +16,10 @@ import itertools
 import dask.array as da
 import numpy as np
 from dask import delayed
+from dask._task_spec import Task
+from dask.base import tokenize
+from dask.delayed import unpack_collections
+from dask.highlevelgraph import HighLevelGraph
 
 from sigconv.dask._blocks import Axis, block_grid, gathered, join, runs
 
@@ -27,8 +31,46 @@ def _out_index(batch_index, axes, conv_index, extra):
     return (0,) * extra + tuple(idx)
 
 
-def _empty(shape, dtype):
-    return da.zeros(shape, dtype=dtype, chunks=shape)
+def _apply(f, *args):
+    """Task body: ``f(*args)`` (``f`` a graph literal shared by every task)."""
+    return f(*args)
+
+
+class _Blocks:
+    """The output blocks of one map as one graph layer: each block's task under its final key
+    ``(name, *index)``, so there is no ``from_delayed`` alias nor ``block`` concatenation task
+    per block, and no task is tokenized (the layer's name is, once)."""
+
+    def __init__(self):
+        self.specs, self.deps = {}, {}
+
+    def add(self, index, shape, func, *args):
+        packed = []
+        for a in args:
+            task, colls = unpack_collections(a)
+            packed.append(task)
+            for c in colls:
+                self.deps[c.key] = c
+        self.specs[index] = (tuple(shape), func, packed)
+
+    def array(self, numblocks, extra, dtype):
+        """The Dask array of the blocks; blocks of no samples are left out (as ``da.block``'s
+        concatenation leaves them), an array of no samples is one empty chunk."""
+        grid = (1,) * extra + tuple(numblocks)
+        sizes = [[self.specs[tuple(j if e == d else 0 for e in range(len(grid)))][0][d] for j in range(grid[d])]
+                 for d in range(len(grid))]
+        if any(sum(s) == 0 for s in sizes):
+            shape = tuple(sum(s) for s in sizes)
+            return da.zeros(shape, dtype=dtype, chunks=shape)
+        keep = [[j for j, n in enumerate(s) if n] for s in sizes]
+        name = "sigconv-" + tokenize(sorted((i, s, f.__name__, str(a)) for i, (s, f, a) in self.specs.items()))
+        layer = {}
+        for new in itertools.product(*[range(len(k)) for k in keep]):
+            shape, f, a = self.specs[tuple(k[j] for k, j in zip(keep, new))]
+            layer[(name,) + new] = Task((name,) + new, f, *a)
+        chunks = tuple(tuple(s[j] for j in k) for s, k in zip(sizes, keep))
+        graph = HighLevelGraph.from_collections(name, layer, dependencies=list(self.deps.values()))
+        return da.Array(graph, name, chunks, dtype=dtype)
 
 
 def _trimmed(grid, axes, fn, trims, *args):
@@ -58,8 +100,9 @@ def halo_map(x, axes: tuple[int, ...], geoms: list[Axis], fn, *, boundary="fill"
     blocks = x.to_delayed()
     fill = np.asarray(fill_value).astype(x.dtype)   # the caller casts x to the computation dtype
     fn = delayed(fn, pure=True)                     # one graph literal, tokenized once
+    rims = delayed(rims, pure=True) if rims is not None else None
     ranges = [g.out_ranges() for g in geoms]
-    pieces = {}
+    out = _Blocks()
     for bi in block_grid(x.numblocks, axes):
         batch = out_batch_shape(bi) if out_batch_shape else [c[i] for d, (c, i) in enumerate(zip(x.chunks, bi))
                                                              if d not in axes]
@@ -71,7 +114,7 @@ def halo_map(x, axes: tuple[int, ...], geoms: list[Axis], fn, *, boundary="fill"
                 shape.insert(a, jb - ja)
             key = _out_index(bi, axes, ci, extra)
             if any(jb == ja for ja, jb in outs):
-                pieces[key] = _empty(tuple(shape), dtype)
+                out.add(key, shape, np.zeros, tuple(shape), dtype)
                 continue
             reads = [g.reads(ja, jb) for g, (ja, jb) in zip(geoms, outs)]
             if clip:
@@ -81,25 +124,13 @@ def halo_map(x, axes: tuple[int, ...], geoms: list[Axis], fn, *, boundary="fill"
             own = [k for k, r in enumerate(run_lists[0]) if r.block == ci[0] and r.index is None
                    and r.start == 0 and r.stop == x.chunks[axes[0]][ci[0]]] if rims is not None else []
             if own:
-                task = delayed(rims, pure=True)(grid, own[0], *args)
+                out.add(key, shape, _apply, rims, grid, own[0], *args)
             elif clip:
                 trims = [(ja - lo, jb - lo) for (ja, jb), (lo, _) in zip(outs, reads)]
-                task = delayed(_trimmed, pure=True)(grid, axes, fn, trims, *args)
+                out.add(key, shape, _trimmed, grid, axes, fn, trims, *args)
             else:
-                task = delayed(join, pure=True)(grid, axes, fn, *args)
-            pieces[key] = da.from_delayed(task, tuple(shape), dtype=dtype)
-    return _assemble(pieces, x.numblocks, axes, extra)
-
-
-def _assemble(pieces, numblocks, axes, extra):
-    grid = (1,) * extra + tuple(numblocks)
-
-    def nest(level, prefix):
-        if level == len(grid):
-            return pieces[prefix]
-        return [nest(level + 1, prefix + (i,)) for i in range(grid[level])]
-
-    return da.block(nest(0, ()))
+                out.add(key, shape, join, grid, axes, fn, *args)
+    return out.array(x.numblocks, extra, dtype)
 
 
 def _segments(g: Axis) -> list[tuple[int, int]]:
@@ -127,7 +158,7 @@ def overlap_add_map(x, axes: tuple[int, ...], geoms: list[Axis], full_fn, *, bou
     full_fn = delayed(full_fn, pure=True)           # one graph literal, tokenized once
     segs = [_segments(g) for g in geoms]
     ranges = [g.out_ranges() for g in geoms]
-    pieces = {}
+    out = _Blocks()
     for bi in block_grid(x.numblocks, axes):
         batch = out_batch_shape(bi) if out_batch_shape else [c[i] for d, (c, i) in enumerate(zip(x.chunks, bi))
                                                              if d not in axes]
@@ -145,7 +176,7 @@ def overlap_add_map(x, axes: tuple[int, ...], geoms: list[Axis], full_fn, *, bou
                 shape.insert(a, jb - ja)
             key = _out_index(bi, axes, ci, extra)
             if any(jb == ja for ja, jb in outs):
-                pieces[key] = _empty(tuple(shape), dtype)
+                out.add(key, shape, np.zeros, tuple(shape), dtype)
                 continue
             parts = []
             for si in itertools.product(*[range(len(s)) for s in segs]):
@@ -165,6 +196,5 @@ def overlap_add_map(x, axes: tuple[int, ...], geoms: list[Axis], full_fn, *, bou
                     for a, s_, d_ in zip(out_axes, src, dst):
                         ssl[a], sl[a] = s_, d_
                     parts.append((tuple(sl), full[si][tuple(ssl)]))
-            task = delayed(_add_pieces, pure=True)(tuple(shape), dtype, parts)
-            pieces[key] = da.from_delayed(task, tuple(shape), dtype=dtype)
-    return _assemble(pieces, x.numblocks, axes, extra)
+            out.add(key, shape, _add_pieces, tuple(shape), dtype, parts)
+    return out.array(x.numblocks, extra, dtype)
