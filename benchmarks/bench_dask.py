@@ -19,12 +19,13 @@ Rows:
   the 4,095-tap rows run on a 4× smaller array in 4× smaller chunks.  Full form: chunks of
   32 MiB (1D) and 16 MiB (2D, float32), as Dask recommends (tens of MiB; 8 and 4 MiB for the
   4,095-tap rows); the quick form uses 8 MiB / 4 MiB chunks (2 MiB / 1 MiB at 4,095 taps).
-* scaling: the same graph on one worker (pinned), then on both; compute-bound: K=4,095 (the
+* scaling: the same graph on one worker (pinned, its input held by that worker alone), then on
+  both (the input spread over both); compute-bound: K=4,095 (the
   FFT work per chunk, ~40 ms a 16 MiB chunk, dominates the per-task costs), 8 chunks of
   16 MiB (quick) / 16 of 32 MiB (full) so both workers stay busy; target 1.6×.
 * overhead vs in-memory ``sigconv.convolve`` on an array that fits in memory, 64 MiB chunks,
   compute-bound (K=4,095): two pairings with the same thread count, (a) one worker × one
-  thread (the graph pinned to it) against in-memory ``workers=1``, (b) two workers × one
+  thread (the graph pinned to it, its input held by that worker) against in-memory ``workers=1``, (b) two workers × one
   thread against in-memory ``workers=2``; target 0.87× (less than 15 % overhead).  The
   in-memory side runs in the client process on a NumPy copy of the same data.  The
   memory-bound K=31 case is reported too, without target: the in-memory call does ~3 ns a
@@ -61,6 +62,17 @@ def _on_cluster(client, make, kernel, workers=None):
         del y
 
     return once
+
+
+def _on_one_worker(client, x):
+    """``x``'s data held by the first worker alone (new keys), so that the one-worker side reads
+    its input locally, as the two-worker side does (otherwise half of it crosses TCP)."""
+    from distributed import wait
+
+    worker = sorted(client.scheduler_info()["workers"])[:1]
+    x1 = client.persist(x + 0, workers=worker, allow_other_workers=False)
+    wait(x1)
+    return x1, worker
 
 
 def _alternated(fns, rounds: int) -> list[float]:
@@ -124,12 +136,10 @@ def _scaling(client, quick: bool, rng) -> list[Row]:
     n, chunk = (2 ** 24, 2 ** 21) if quick else (2 ** 26, 2 ** 22)     # 16 / 32 MiB chunks
     x = client.persist(da.random.default_rng(1).standard_normal(n, chunks=chunk))   # made on the workers
     k = rng.standard_normal(4095)
-    workers = sorted(client.scheduler_info()["workers"])
+    x1, worker = _on_one_worker(client, x)
 
-    def make(k):
-        return sd.convolve(x, k, "same")
-
-    two, one = _alternated([_on_cluster(client, make, k), _on_cluster(client, make, k, workers=workers[:1])],
+    two, one = _alternated([_on_cluster(client, lambda k: sd.convolve(x, k, "same"), k),
+                            _on_cluster(client, lambda k: sd.convolve(x1, k, "same"), k, workers=worker)],
                            rounds=3)
     return [Row("dask scaling", f"N=2^{n.bit_length() - 1} in {n // chunk} chunks of 2^{chunk.bit_length() - 1} "
                 "K=4095 (compute-bound)", "the same graph on 1 worker", two, one, target=1.6)]
@@ -145,19 +155,18 @@ def _overhead(client, quick: bool, rng) -> list[Row]:
     n = chunk * (4 if quick else 8)
     x = client.persist(da.random.default_rng(0).standard_normal(n, chunks=chunk))   # made on the workers
     data = x.compute()                  # the same data in the client, for the in-memory side
-    workers = sorted(client.scheduler_info()["workers"])
+    x1, worker = _on_one_worker(client, x)
     rows = []
     for m, target in ((4095, 0.87), (31, None)):
         k = rng.standard_normal(m)
 
-        def make(k):
-            return sd.convolve(x, k, "same")
-
         def memory(w):
             return lambda: sigconv.convolve(data, k, "same", workers=w)
 
-        one, mem1, two, mem2 = _alternated([_on_cluster(client, make, k, workers=workers[:1]), memory(1),
-                                            _on_cluster(client, make, k), memory(2)], rounds=3)
+        one, mem1, two, mem2 = _alternated([_on_cluster(client, lambda k: sd.convolve(x1, k, "same"), k,
+                                                        workers=worker), memory(1),
+                                            _on_cluster(client, lambda k: sd.convolve(x, k, "same"), k), memory(2)],
+                                           rounds=3)
         case = f"N=2^{n.bit_length() - 1} in 64 MiB chunks K={m} float64"
         kind = "compute-bound" if target else "memory-bound, no target"
         rows += [Row("dask overhead", f"{case}, 1 worker × 1 thread", "in-memory sigconv.convolve workers=1",
