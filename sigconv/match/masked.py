@@ -287,6 +287,9 @@ def masked_scores(matcher, key, prep, pads, t: np.ndarray, w: np.ndarray | None,
         live = [item for item in plan if np.iscomplexobj(strips[item[0]][0])]
         prod = np.empty_like(strips[live[0][0]][0]) if live else None
         bufs = {res: np.empty(prod.shape[:-2] + tile, dtype=dtype) for res, _, _ in live}
+        # the serial scoring kernel between the threaded transforms: Numba's parallel workers
+        # would spin after each strip's scores and slow scipy.fft's threads down
+        kern = _k.masked_scores_serial
         with threads(matcher._workers):
             for i, r0 in enumerate(range(0, sizes[0], step)):
                 ys = {res: strips[res][i] for res in strips}
