@@ -142,10 +142,13 @@ def _concat(grid, axes: tuple[int, ...]) -> np.ndarray:
     return rows[0] if len(rows) == 1 else np.concatenate(rows, axis=axes[0])
 
 
-def gathered(blocks: np.ndarray, batch_index: tuple, axes: tuple[int, ...], run_lists, chunks, dtype, fill):
+def gathered(blocks: np.ndarray, batch_index: tuple, axes: tuple[int, ...], run_lists, chunks, dtype, fill,
+             own: tuple | None = None):
     """Delayed pieces (nested lists over ``axes``) that join into the samples ``run_lists`` name,
     for the input block row ``batch_index`` (block index per axis of ``x``, operated axes
-    ignored), plus the function that joins them.  ``chunks``: the input's chunks."""
+    ignored), plus the function that joins them.  ``chunks``: the input's chunks.  Pieces of
+    the block ``own`` (the consuming task's own input block, local to it) are cut inside the
+    consuming task (``("cut", block, keys)``, see :func:`resolve`), not by a task of their own."""
     ndim = blocks.ndim
 
     def piece(combo):
@@ -161,7 +164,10 @@ def gathered(blocks: np.ndarray, batch_index: tuple, axes: tuple[int, ...], run_
         whole = all(r.index is None and r.start == 0 and r.stop == chunks[a][r.block] for a, r in zip(axes, combo))
         if whole:
             return block
-        return delayed(_cut, pure=True)(block, axes, [(r.start, r.stop, r.index) for r in combo])
+        keys = [(r.start, r.stop, r.index) for r in combo]
+        if own is not None and tuple(idx) == own:
+            return ("cut", block, keys)
+        return delayed(_cut, pure=True)(block, axes, keys)
 
     def nest(level, prefix):
         if level == len(axes):
@@ -171,9 +177,16 @@ def gathered(blocks: np.ndarray, batch_index: tuple, axes: tuple[int, ...], run_
     return nest(0, ())
 
 
+def resolve(grid, axes, level: int = 0):
+    """The gathered pieces with the cuts of the task's own block (:func:`gathered`) done."""
+    if level == len(axes):
+        return _cut(grid[1], axes, grid[2]) if isinstance(grid, tuple) else grid
+    return [resolve(g, axes, level + 1) for g in grid]
+
+
 def join(grid, axes, fn, *args):
     """Task body: join the gathered pieces and apply ``fn`` to the haloed block."""
-    return fn(_concat(grid, axes), *args)
+    return fn(_concat(resolve(grid, axes), axes), *args)
 
 
 def block_grid(numblocks: tuple[int, ...], axes: tuple[int, ...]):

@@ -21,7 +21,7 @@ from dask.base import tokenize
 from dask.delayed import unpack_collections
 from dask.highlevelgraph import HighLevelGraph
 
-from sigconv.dask._blocks import Axis, block_grid, gathered, join, runs
+from sigconv.dask._blocks import Axis, block_grid, gathered, join, resolve, runs
 
 
 def _out_index(batch_index, axes, conv_index, extra):
@@ -31,9 +31,9 @@ def _out_index(batch_index, axes, conv_index, extra):
     return (0,) * extra + tuple(idx)
 
 
-def _apply(f, *args):
-    """Task body: ``f(*args)`` (``f`` a graph literal shared by every task)."""
-    return f(*args)
+def _apply_rims(f, grid, axes, *args):
+    """Task body: ``f(pieces, *args)`` (``f`` a graph literal shared by every task)."""
+    return f(resolve(grid, axes), *args)
 
 
 class _Blocks:
@@ -120,11 +120,11 @@ def halo_map(x, axes: tuple[int, ...], geoms: list[Axis], fn, *, boundary="fill"
             if clip:
                 reads = [(max(lo, 0), min(hi, g.n)) for g, (lo, hi) in zip(geoms, reads)]
             run_lists = [runs(lo, hi, g, boundary) for g, (lo, hi) in zip(geoms, reads)]
-            grid = gathered(blocks, bi, axes, run_lists, x.chunks, x.dtype, fill)
+            grid = gathered(blocks, bi, axes, run_lists, x.chunks, x.dtype, fill, own=_out_index(bi, axes, ci, 0))
             own = [k for k, r in enumerate(run_lists[0]) if r.block == ci[0] and r.index is None
                    and r.start == 0 and r.stop == x.chunks[axes[0]][ci[0]]] if rims is not None else []
             if own:
-                out.add(key, shape, _apply, rims, grid, own[0], *args)
+                out.add(key, shape, _apply_rims, rims, grid, axes, own[0], *args)
             elif clip:
                 trims = [(ja - lo, jb - lo) for (ja, jb), (lo, _) in zip(outs, reads)]
                 out.add(key, shape, _trimmed, grid, axes, fn, trims, *args)
