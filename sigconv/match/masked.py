@@ -28,37 +28,17 @@ scores are assembled by ``sigconv._kernels.sliding.masked_scores``.
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
 import scipy.fft as sfft
 
 try:   # the transform scipy.fft.irfftn runs, with an output array (it has no `out=`)
-    from scipy.fft._pocketfft.pypocketfft import c2r as _c2r
-    from scipy.fft._pocketfft.pypocketfft import r2c as _r2c
+    from scipy.fft._pocketfft.pypocketfft import c2r as _private_c2r
+    from scipy.fft._pocketfft.pypocketfft import r2c as _private_r2c
 except ImportError:   # pragma: no cover - another scipy layout: sfft.irfftn and a copy
-    _c2r = _r2c = None
-
-
-def _private_transforms_agree() -> bool:
-    """Whether scipy's private pocketfft bindings still compute what the public ``rfftn`` /
-    ``irfftn`` do with the arguments used here (checked once on a small array: a private
-    signature may change between scipy releases without an error)."""
-    if _c2r is None or _r2c is None:
-        return False
-    a = np.random.default_rng(0).standard_normal((2, 6, 10))
-    spec = np.empty((2, 6, 6), np.complex128)
-    back = np.empty_like(a)
-    try:
-        _r2c(a, (1, 2), True, 0, spec, 1)
-        _c2r(spec.copy(), (1, 2), 10, False, 2, back, 1)
-    except (TypeError, ValueError):
-        return False
-    return bool(np.allclose(spec, sfft.rfftn(a, axes=(1, 2))) and np.allclose(back, a))
-
-
-if not _private_transforms_agree():   # pragma: no cover - depends on the scipy release
-    _c2r = _r2c = None
+    _private_c2r = _private_r2c = None
 
 from sigconv._jit import threads
 from sigconv._kernels import sliding as _k
@@ -69,6 +49,27 @@ NAN_POLICIES = ("propagate", "omit")
 
 #: scores that use the template minus its masked mean (the others use raw magnitudes)
 _SHIFTED = ("zncc", "zdist", "sqdiff")
+
+
+@functools.cache
+def _private_transforms():
+    """scipy's private pocketfft bindings ``(c2r, r2c)``, or ``(None, None)`` unless they still
+    compute what the public ``rfftn`` / ``irfftn`` do with the arguments used here (checked
+    once, on first use, on a small array: a private signature may change between scipy
+    releases without an error)."""
+    if _private_c2r is None or _private_r2c is None:
+        return None, None
+    a = np.random.default_rng(0).standard_normal((2, 6, 10))
+    spec = np.empty((2, 6, 6), np.complex128)
+    back = np.empty_like(a)
+    try:
+        _private_r2c(a, (1, 2), True, 0, spec, 1)
+        _private_c2r(spec.copy(), (1, 2), 10, False, 2, back, 1)
+    except (TypeError, ValueError):
+        return None, None
+    if np.allclose(spec, sfft.rfftn(a, axes=(1, 2))) and np.allclose(back, a):
+        return _private_c2r, _private_r2c
+    return None, None   # pragma: no cover - depends on the scipy release
 
 
 def check_nan_policy(nan_policy) -> bool:
@@ -197,6 +198,7 @@ def _strip_spectra(matcher, key, array_of, name, tile, step, n_out) -> np.ndarra
 
 def _rfft2_into(a: np.ndarray, tile, out: np.ndarray, workers: int) -> None:
     """``out[...] = rfftn(a, tile, axes=(-2, -1))`` without a temporary where scipy allows."""
+    _r2c = _private_transforms()[1]
     if _r2c is not None and a.shape[-2:] == tuple(tile):
         try:
             _r2c(a, (a.ndim - 2, a.ndim - 1), True, 0, out, workers)
@@ -216,6 +218,7 @@ def _strip_inverse(spec: np.ndarray, kspec: np.ndarray, tile, workers: int, prod
     inverse transforms of 384 x 1024 took 14 ms into new arrays, 10 ms into the same ones).
     """
     prod = np.multiply(spec, kspec, out=prod)
+    _c2r = _private_transforms()[0]
     if out is not None and _c2r is not None:
         try:   # scipy.fft's own pocketfft call (irfftn allocates its output every time)
             return _c2r(prod, (prod.ndim - 2, prod.ndim - 1), tile[-1], False, 2, out, workers)
