@@ -29,7 +29,7 @@ from sigconv._dispatch import dask_aware
 from sigconv._fft import block_convolve, dilate, fft_convolve
 from sigconv._jit import resolve_workers, threads
 from sigconv._kernels import conv as _conv
-from sigconv._kernels.conv import conv_direct, conv_direct_parallel, conv_direct_points
+from sigconv._kernels.conv import conv_direct_points, direct_kernel
 from sigconv._kernels.lanes import correlate_lanes
 from sigconv._padding import extend
 from sigconv._plan import METHOD_OPTIONS, MODE_OPTIONS, Plan, make_plan, mode_range, place_axes
@@ -91,7 +91,9 @@ def _batch_index(plan: Plan) -> tuple[np.ndarray, np.ndarray]:
         return _ZERO_INDEX, _ZERO_INDEX
     xi = np.broadcast_to(np.arange(max(1, math.prod(plan.x_batch))).reshape(plan.x_batch), plan.out_batch)
     wi = np.broadcast_to(np.arange(max(1, math.prod(plan.k_batch))).reshape(plan.k_batch), plan.out_batch)
-    return np.ascontiguousarray(xi, np.int64).ravel(), np.ascontiguousarray(wi, np.int64).ravel()
+    # np.array, not np.ascontiguousarray: that returns a read-only view of a broadcast that is
+    # already contiguous, and Numba compiles every kernel again for read-only arrays
+    return np.array(xi, np.int64).ravel(), np.array(wi, np.int64).ravel()
 
 
 def _geometry(plan: Plan, offsets, bmode: int = _conv.ZERO) -> tuple[int, ...]:
@@ -127,9 +129,9 @@ def _unit_direct(x3, w3, xi, wi, out, geometry, plan: Plan, n_threads: int, fini
             correlate_lanes(x3, w3, xi, wi, out, sh, dh, oh, ow, bmode, n_threads > 1)
     elif n_threads > 1:
         with threads(n_threads):
-            conv_direct_parallel(x3, w3, xi, wi, out, *geometry)
+            direct_kernel(w3.shape[1], w3.shape[2], geometry[1], geometry[3], True)(x3, w3, xi, wi, out, *geometry)
     else:
-        conv_direct(x3, w3, xi, wi, out, *geometry)
+        direct_kernel(w3.shape[1], w3.shape[2], geometry[1], geometry[3], False)(x3, w3, xi, wi, out, *geometry)
 
 
 def _direct(xe: np.ndarray, w: np.ndarray, plan: Plan, offsets, workers: int, bmode: int = _conv.ZERO,
@@ -284,7 +286,7 @@ def _small_direct(x: np.ndarray, kernel: np.ndarray, plan: Plan) -> np.ndarray:
         padded[lo:lo + n] = x
         x, n, offset = padded, lo + n + hi, offset + lo
     out = np.empty((1, 1, plan.length[0]), x.dtype)
-    conv_direct(np.ascontiguousarray(x).reshape(1, 1, n), np.ascontiguousarray(w).reshape(1, 1, m),
+    direct_kernel(1, m, 1, 1, False)(np.ascontiguousarray(x).reshape(1, 1, n), np.ascontiguousarray(w).reshape(1, 1, m),
                 _ZERO_INDEX, _ZERO_INDEX, out, 1, 1, 1, 1, 0, offset, _conv.ZERO)
     return out.reshape(plan.length[0])
 

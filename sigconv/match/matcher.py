@@ -36,7 +36,7 @@ from sigconv.match.masked import (
     check_nan_policy,
     masked_scores,
 )
-from sigconv.match.peaks import Peaks, _peaks_of
+from sigconv.match.peaks import Peaks, _check_threshold, _peaks_of
 from sigconv.match.windows import _pad_prepared, _prepare, _Prepared, _tolerance, _window_sums
 
 #: 2D templates with at least this many taps are correlated through the (cached) FFT: the
@@ -385,6 +385,11 @@ class Matcher:
                nan_policy: Literal["propagate", "omit"] = "propagate", subpixel: bool = False) -> Peaks:
         """Peaks of :meth:`match`; see :func:`locate`."""
         t = _real_array("template", template)
+        _check_threshold(threshold)   # the cheap argument checks before the scoring (and its compilation)
+        if min_distance is not None:
+            check_int("min_distance", min_distance, minimum=1)
+        if max_matches is not None:
+            check_int("max_matches", max_matches, minimum=1)
         scores = self.match(t, score=score, mask=mask, nan_policy=nan_policy)
         return _peaks_of(scores, t.shape, score, threshold, min_distance, max_matches, subpixel)
 
