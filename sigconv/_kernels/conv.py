@@ -351,10 +351,10 @@ def _row_taps8(xb, wb, o, cnt, r_lo, r_hi, row0, dh, col0, sw, dw, Kw, bmode):
 
 
 def _row_taps(xb, wb, o, cnt, r_lo, r_hi, row0, dh, col0, sw, dw, Kw, bmode):
-    """:func:`_block_taps` for one kernel row (``r_hi == r_lo + 1``) of more than eight taps or
-    fewer, unit column stride and dilation: the same passes (eight neighbours at a time, then
-    the rest of the row in one pass), with the rest's pass ``_rest_of_row`` fixed per copy
-    (:data:`_ROW_VARIANTS`), so that a call compiles only the passes it runs."""
+    """:func:`_block_taps` for one kernel row (``r_hi == r_lo + 1``) of other than eight taps,
+    unit column stride and dilation: the same passes (eight neighbours at a time, then the
+    rest of the row in one pass) without the tap list's other cases; a copy for fewer than
+    eight taps types its (never run) eights as the rest's pass (:func:`_row_variant`)."""
     xrow = xb[source_index(row0 + r_lo * dh, xb.shape[0], bmode)]
     wrow = wb[r_lo]
     c = Kw - Kw   # a runtime zero: a literal would compile a second copy of the passes
@@ -365,36 +365,32 @@ def _row_taps(xb, wb, o, cnt, r_lo, r_hi, row0, dh, col0, sw, dw, Kw, bmode):
         _rest_of_row(o, cnt, xrow[col0:], wrow, c, c == 0)
 
 
-def _row_variant(key: int):
-    """``(serial, parallel)`` :func:`conv_direct` for one kernel row of ``Kw`` taps, unit
-    column stride and dilation; ``key`` = 8 for ``Kw == 8``, ``-Kw`` for ``Kw < 8``, else
-    ``Kw % 8`` (the taps of the row's last pass; 0: none, and the never-run call of the rest
-    is typed as :func:`_run8`, which compiles nothing new)."""
-    if key == 8:
+def _row_variant(name: str):
+    """``(serial, parallel)`` :func:`conv_direct` for one kernel row, unit column stride and
+    dilation: ``"8"`` eight taps (one streaming pass), ``"_short"`` fewer (the rest's pass
+    only), ``"_long"`` more."""
+    if name == "8":
         taps = _row_taps8
-    elif key < 0:   # fewer than eight taps: the rest's pass only (the eights are typed as it)
-        rest = _ROW_RUNS[-key - 1]
-        taps = jit(_renamed(_row_taps, f"_short{-key}", {"_rest_of_row": rest, "_run8": rest}))
+    elif name == "_short":
+        taps = jit(_renamed(_row_taps, name, {"_run8": _rest_of_row}))
     else:
-        rest = _run8 if key == 0 else _ROW_RUNS[key - 1]
-        taps = jit(_renamed(_row_taps, f"_{key}", {"_rest_of_row": rest}))
-    return serial_and_parallel(_renamed(_conv_direct, f"_row{key}".replace("-", "_short"), {"_block_taps": taps}))
+        taps = jit(_renamed(_row_taps, name))
+    return serial_and_parallel(_renamed(_conv_direct, "_row" + name, {"_block_taps": taps}))
 
 
-_ROW_RUNS = tap_runs(laned=False, every=True)
-#: the specialised direct kernels for one kernel row, by ``key`` (see :func:`_row_variant`)
-_ROW_VARIANTS = {key: _row_variant(key) for key in range(-7, 9)}
+#: the specialised direct kernels for one kernel row (see :func:`_row_variant`)
+_ROW_VARIANTS = {name: _row_variant(name) for name in ("8", "_short", "_long")}
 
 
 def direct_kernel(Kh: int, Kw: int, sw: int, dw: int, parallel: bool):
     """The compiled direct kernel for a ``Kh × Kw`` kernel, column stride ``sw`` and dilation
     ``dw``.  A single row with unit stride and dilation (every undilated, unstrided 1D
-    convolution) takes a copy specialised on ``Kw`` (eight; fewer, by count; more, by the
-    taps of its last pass):
-    the same passes in the same order, but a first call compiles 11 kernels instead of the
-    general loop's 29 (cold first 1D call 7.6 -> ~2.5 s per dtype)."""
+    convolution) takes a copy specialised on ``Kw`` (eight, fewer, more): the same passes in
+    the same order, but a first call compiles 10 to 16 kernels instead of the general loop's
+    29 (cold first 1D call 6.7 -> ~2-3 s per dtype)."""
     if Kh == 1 and sw == 1 and dw == 1:
-        return _ROW_VARIANTS[8 if Kw == 8 else -Kw if Kw < 8 else Kw % 8][1 if parallel else 0]
+        name = "8" if Kw == 8 else "_short" if Kw < 8 else "_long"
+        return _ROW_VARIANTS[name][1 if parallel else 0]
     return conv_direct_parallel if parallel else conv_direct
 
 

@@ -91,17 +91,10 @@ def _rest_pass(o, cnt, xx, wrow, c, first):
         _run7(o, cnt, xx, wrow, c, first)
 
 
-_FAMILIES = {}
-
-
-def tap_runs(laned: bool, every: bool = False):
+def tap_runs(laned: bool):
     """``(run8, rest)``: the pass of eight taps ``c..c+7`` and the pass of a row's last one to
-    seven taps, for taps one sample apart (``laned=False``) or a lane width apart; with
-    ``every``, the list of the passes of 1 to 8 taps instead (one dispatcher per pass, shared)."""
+    seven taps, for taps one sample apart (``laned=False``) or a lane width apart."""
     family = "lanes" if laned else "row"
-    if family not in _FAMILIES:
-        runs = [with_globals(_tap_run, f"_{taps}_{family}", TAPS=taps, LANED=laned) for taps in range(1, 9)]
-        rest = with_globals(_rest_pass, f"_{family}", **{f"_run{taps}": run for taps, run in enumerate(runs, 1)})
-        _FAMILIES[family] = runs, rest
-    runs, rest = _FAMILIES[family]
-    return list(runs) if every else (runs[7], rest)
+    runs = [with_globals(_tap_run, f"_{taps}_{family}", TAPS=taps, LANED=laned) for taps in range(1, 9)]
+    rest = with_globals(_rest_pass, f"_{family}", **{f"_run{taps}": run for taps, run in enumerate(runs, 1)})
+    return runs[7], rest
