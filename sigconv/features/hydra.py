@@ -147,9 +147,7 @@ class Hydra(*BASES):
         self.n_jobs = n_jobs
 
     def __sklearn_tags__(self):
-        tags = transformer_tags(super().__sklearn_tags__())
-        tags.non_deterministic = False
-        return tags
+        return transformer_tags(super().__sklearn_tags__())
 
     def fit(self, X: ArrayLike, y=None) -> Hydra:
         """Draw the kernels and learn the scaling on the features of ``X``."""

@@ -92,9 +92,7 @@ class MiniRocket(*BASES):
         self.n_jobs = n_jobs
 
     def __sklearn_tags__(self):
-        tags = transformer_tags(super().__sklearn_tags__())
-        tags.non_deterministic = False
-        return tags
+        return transformer_tags(super().__sklearn_tags__())
 
     def fit(self, X: ArrayLike, y=None) -> MiniRocket:
         """Choose dilations and fit the biases on ``X`` (``y`` is ignored)."""

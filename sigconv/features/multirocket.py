@@ -105,9 +105,7 @@ class MultiRocket(*BASES):
         self.n_jobs = n_jobs
 
     def __sklearn_tags__(self):
-        tags = transformer_tags(super().__sklearn_tags__())
-        tags.non_deterministic = False
-        return tags
+        return transformer_tags(super().__sklearn_tags__())
 
     def fit(self, X: ArrayLike, y=None) -> MultiRocket:
         """Choose dilations and fit the biases on ``X`` and on its first difference."""

@@ -55,9 +55,7 @@ class MultiRocketHydra(*BASES):
         self.n_jobs = n_jobs
 
     def __sklearn_tags__(self):
-        tags = transformer_tags(super().__sklearn_tags__())
-        tags.non_deterministic = False
-        return tags
+        return transformer_tags(super().__sklearn_tags__())
 
     def fit(self, X: ArrayLike, y=None) -> MultiRocketHydra:
         """Fit Hydra (kernels, scaling) and MultiRocket (biases, standardisation) on ``X``."""
