@@ -5,7 +5,8 @@ Usage (from the repository root, in the project's virtual environment)::
     python notebooks/_build.py            # every notebook
     python notebooks/_build.py 01 03      # the notebooks whose names start with these prefixes
 
-Each notebook is kept here (from 06 on, in ``notebooks/sources/NN_name.py``) in "percent" form: ``# %% [markdown]`` starts a Markdown cell and
+Each notebook is kept here (from 06 on, in ``notebooks/sources/NN_name.py``) in "percent"
+form: ``# %% [markdown]`` starts a Markdown cell and
 ``# %%`` a code cell.  The notebooks are executed with nbclient (kernel ``python3``, working
 directory ``notebooks/``) so that the stored outputs are exactly what a reader gets; the script
 prints the run time and the file size of each and reports any stderr output (warnings) so they

@@ -18,6 +18,7 @@ Public API (the contract is ``API.md``; the README has a tour):
 """
 
 from sigconv import accessor as _accessor  # noqa: F401  (registers the pandas accessor)
+from sigconv import stream  # noqa: E402, F401, I001  (sigconv.stream: signals that arrive in chunks)
 from sigconv._validate import SigconvWarning
 from sigconv.convolve import choose_method, convolve, convolve2d, correlate, correlate2d
 from sigconv.filters import (
@@ -44,7 +45,6 @@ from sigconv.filters import (
     xcorr,
 )
 from sigconv.match import Matcher, Peaks, find_peaks, locate, match_template
-from sigconv import stream  # noqa: E402, F401, I001  (sigconv.stream: signals that arrive in chunks)
 
 __version__ = "0.1.0"
 
