@@ -5,11 +5,15 @@ Sections (each a function returning the lines of its summary and the plots it wr
 1. filters: monthly sunspot numbers (statsmodels) smoothed with moving averages and EWMA, and an
    AR(9) fitted by Yule–Walker, checked against statsmodels;
 2. speech: a spoken word cut from the bundled recording and found again in noise at 0 dB SNR;
-3. image: a crop of matplotlib's Grace Hopper photograph found under a contrast change and noise;
+3. image: a crop of matplotlib's Grace Hopper photograph found under a contrast change and noise,
+   then a disc-masked target, a third of it hidden (NaN) and moved by a fraction of a pixel,
+   found with ``nan_policy="omit"`` at sub-pixel precision;
 4. CNN: a small ``sigconv.nn`` 1D CNN trained on the GunPoint data set, with a progress bar;
 5. MiniRocket features in a scikit-learn pipeline on GunPoint;
 6. streaming: the speech recording pushed in 10 ms chunks through ``stream.Matcher`` and
-   ``stream.FIR``, matches reported as they become final (equal to ``locate``).
+   ``stream.FIR``, matches reported as they become final (equal to ``locate``);
+7. business cycles and seasons: BK, CF and HP cycles of US real GDP (statsmodels' macrodata),
+   the one-sided HP beside the two-sided one, and weekly CO2 decomposed through its gaps.
 """
 
 from __future__ import annotations
