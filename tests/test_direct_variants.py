@@ -35,13 +35,13 @@ def test_general_kernel_elsewhere():
 
 
 def test_locate_checks_threshold_before_scoring(monkeypatch):
-    from sigconv.match import matcher
+    from sigconv.match import api, matcher
 
     def fail(*args, **kwargs):   # pragma: no cover - reached only if the check comes late
         raise AssertionError("scored before checking the arguments")
 
     monkeypatch.setattr(matcher.Matcher, "match", fail)
     with pytest.raises(TypeError, match="threshold"):
-        matcher.locate(np.zeros(50), np.ones(5), threshold="high")
+        api.locate(np.zeros(50), np.ones(5), threshold="high")
     with pytest.raises(ValueError, match="min_distance"):
         matcher.Matcher(np.zeros(50)).locate(np.ones(5), min_distance=0)

@@ -9,9 +9,9 @@ against it (``match_many``), reusing the signal's centred copy, its Fourier tran
 window statistics between templates.
 
 Modules: ``windows`` (centring and the DC-offset-proof window sums, also used by the
-streaming matcher), ``matcher`` (the engine, :class:`Matcher`, :func:`match_template`,
-:func:`locate`), ``masked`` (masks and missing samples: Padfield's masked NCC from a few
-correlations), ``peaks`` (:func:`find_peaks`, :class:`Peaks`, sub-sample refinement), ``io``
+streaming matcher), ``matcher`` (the engine, :class:`Matcher`), ``api`` (the one-call
+wrappers :func:`match_template` and :func:`locate`), ``masked`` (masks and missing samples:
+Padfield's masked NCC from a few correlations), ``peaks`` (:func:`find_peaks`, :class:`Peaks`, sub-sample refinement), ``io``
 (:func:`load_signal`).
 
 How a score is computed (a pipeline of small helpers):
@@ -37,8 +37,9 @@ How a score is computed (a pipeline of small helpers):
 """
 
 from sigconv.match._common import METHODS, MINIMISED, MODES, SCORES, Score
+from sigconv.match.api import locate, match_template
 from sigconv.match.io import IMAGE_SUFFIXES, SIGNAL_SUFFIXES, load_signal
-from sigconv.match.matcher import Matcher, locate, match_template
+from sigconv.match.matcher import Matcher
 from sigconv.match.peaks import Peaks, find_peaks
 
 __all__ = ["IMAGE_SUFFIXES", "METHODS", "MINIMISED", "MODES", "SCORES", "SIGNAL_SUFFIXES", "Matcher", "Peaks",
