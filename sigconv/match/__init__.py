@@ -11,8 +11,8 @@ window statistics between templates.
 Modules: ``windows`` (centring and the DC-offset-proof window sums, also used by the
 streaming matcher), ``matcher`` (the engine, :class:`Matcher`), ``api`` (the one-call
 wrappers :func:`match_template` and :func:`locate`), ``masked`` (masks and missing samples:
-Padfield's masked NCC from a few correlations), ``peaks`` (:func:`find_peaks`, :class:`Peaks`, sub-sample refinement), ``io``
-(:func:`load_signal`).
+Padfield's masked NCC from a few correlations), ``peaks`` (:func:`find_peaks`, :class:`Peaks`,
+sub-sample refinement), ``io`` (:func:`load_signal`).
 
 How a score is computed (a pipeline of small helpers):
 
