@@ -33,7 +33,7 @@ import math
 
 import numpy as np
 
-from sigconv._fft import THREADS_MIN_POINTS, block_shape, fft_lengths, one_block
+from sigconv._fft import THREADS_MIN_POINTS, block_shape, fft_lengths, one_block, whole_transform_fits
 from sigconv._plan import phase_geometry, phase_plan, phases_apply
 
 #: peak multiply-adds per second of one thread of the direct kernel, by computation dtype
@@ -281,10 +281,26 @@ def _batch_counts(plan) -> tuple[int, int, int]:
     return nx, nk, plan.batch_size
 
 
-def fft_cost(plan, workers: int, n_signal=None, start=None) -> float:
+def fft_runs_blocks(plan, n_signal=None, start=None) -> bool:
+    """Whether :func:`sigconv._fft.fft_convolve` cuts the signal into blocks (one transform
+    of it would pass its memory bound)."""
     n_signal = plan.n if n_signal is None else n_signal
     start = plan.start if start is None else start
     shape = fft_lengths(n_signal, plan.m_eff, start, plan.length)
+    return not whole_transform_fits(plan.batch_size, shape, plan.length, plan.dtype.itemsize)
+
+
+def fft_cost(plan, workers: int, n_signal=None, start=None) -> float:
+    """One transform per signal, or the block transforms :func:`sigconv._fft.fft_convolve`
+    runs where that transform's scratch would pass its memory bound."""
+    if fft_runs_blocks(plan, n_signal, start):
+        return oa_cost(plan, workers, n_signal)
+    start = plan.start if start is None else start
+    n_signal = plan.n if n_signal is None else n_signal
+    return _whole_fft_cost(plan, workers, fft_lengths(n_signal, plan.m_eff, start, plan.length))
+
+
+def _whole_fft_cost(plan, workers: int, shape) -> float:
     size = math.prod(shape)
     nx, nk, nb = _batch_counts(plan)
     transforms = (_transform_cost(size, nx, plan.dtype, workers, plan.nd)
@@ -300,7 +316,8 @@ def oa_cost(plan, workers: int, n_signal=None) -> float:
     n_signal = plan.n if n_signal is None else n_signal
     nfft = block_shape(tuple(n_signal), tuple(plan.m_eff), tuple(plan.length))
     if one_block(nfft, n_signal, plan.m_eff, plan.length):
-        return fft_cost(plan, workers, n_signal)   # one block: the fft path runs instead
+        # one block: one transform of the whole signal runs instead
+        return _whole_fft_cost(plan, workers, fft_lengths(n_signal, plan.m_eff, plan.start, plan.length))
     size = math.prod(nfft)
     nx, nk, nb = _batch_counts(plan)
     kernels = _transform_cost(size, nk, plan.dtype, 1, plan.nd)
@@ -341,7 +358,10 @@ def estimate(plan, workers: int, n_signal=None, start=None) -> dict[str, float]:
     when its work is below ``SMALL_WORK``: no transform can win there)."""
     if plan.batch_size * math.prod(plan.n_out) * math.prod(plan.m) < SMALL_WORK:
         return {"direct": direct_cost(plan, workers)}
-    costs = {"direct": direct_cost(plan, workers), "fft": fft_cost(plan, workers, n_signal, start)}
-    if any(me > 1 for me in plan.m_eff):
+    costs = {"direct": direct_cost(plan, workers)}
+    blocks = any(me > 1 for me in plan.m_eff)
+    if not (blocks and fft_runs_blocks(plan, n_signal, start)):   # else "fft" is "overlap-add"
+        costs["fft"] = fft_cost(plan, workers, n_signal, start)
+    if blocks:
         costs["overlap-add"] = oa_cost(plan, workers, n_signal)
     return costs

@@ -6,7 +6,12 @@ and dilated): ``y[t] = sum_k x[t - k] h[k]``, ``t = start + i * stride``.
 
 * :func:`fft_convolve`: one transform per signal of the smallest fast length whose circular
   wrap-around misses the requested indices (``max(F - start, start + L)``, where ``F`` is the
-  full length), so 'valid' and 'same' need shorter transforms than 'full'.
+  full length), so 'valid' and 'same' need shorter transforms than 'full'.  Such a transform
+  holds the padded signal, its spectrum and the kernel's at once, about 3x the output; where
+  that passes :func:`whole_transform_fits`'s bound (1.25x the output plus
+  :data:`FFT_SCRATCH_BYTES`) the signal goes through the block transforms below instead,
+  whose scratch is a few blocks (the same result to rounding, and no slower: the blocks are
+  chosen by cost, one block where the kernel is as long as the signal).
 * :func:`block_convolve` (the "overlap-add" method): block transforms of ``nfft`` points per
   axis, :func:`block_shape` picking ``nfft`` by cost.  1D signals take
   :func:`overlap_add_convolve` (the signal cut into blocks of ``B = nfft - Me + 1`` samples,
@@ -94,14 +99,39 @@ def fft_lengths(n, me, starts, lengths) -> tuple[int, ...]:
     return tuple(sizes)
 
 
-def fft_convolve(x: np.ndarray, h: np.ndarray, starts, lengths, strides, *, workers: int) -> np.ndarray:
-    """Requested outputs of the 'full' convolution of ``x`` with ``h`` over their last axes,
-    broadcasting their leading (batch) axes, by one transform per signal."""
-    nd = len(starts)
-    shape = fft_lengths(x.shape[-nd:], h.shape[-nd:], starts, lengths)
-    fwd, inv = _transforms(x.dtype.kind != "c" and h.dtype.kind != "c", nd, workers)
+#: scratch beyond 1.25x the output that one transform of the whole signal may take before
+#: :func:`fft_convolve` cuts the signal into blocks (issue 14 item 9: a call's extra peak within
+#: 1.25x its output plus a few MiB, for every method)
+FFT_SCRATCH_BYTES = 4 << 20
+
+
+def whole_transform_fits(batch: int, shape, lengths, itemsize: int) -> bool:
+    """Whether one transform of ``shape`` points per signal (``batch`` signals, results of
+    ``itemsize`` bytes) keeps its scratch, about three arrays of the transform's size (the
+    padded signal or the product's inverse, the signal's spectrum, the kernel's), within 1.25x
+    the requested outputs (``lengths`` per axis) plus :data:`FFT_SCRATCH_BYTES`."""
+    scratch = 3 * batch * math.prod(shape) * itemsize
+    return scratch <= 1.25 * batch * math.prod(lengths) * itemsize + FFT_SCRATCH_BYTES
+
+
+def _whole_transform(x: np.ndarray, h: np.ndarray, shape, starts, lengths, strides, workers: int) -> np.ndarray:
+    """Requested outputs by one transform of ``shape`` points per signal."""
+    fwd, inv = _transforms(x.dtype.kind != "c" and h.dtype.kind != "c", len(starts), workers)
     y = inv(_times(fwd(x, shape), fwd(h, shape)), shape)
     return _take(y, starts, lengths, strides)
+
+
+def fft_convolve(x: np.ndarray, h: np.ndarray, starts, lengths, strides, *, workers: int) -> np.ndarray:
+    """Requested outputs of the 'full' convolution of ``x`` with ``h`` over their last axes,
+    broadcasting their leading (batch) axes, by one transform per signal, or by the block
+    transforms of :func:`block_convolve` where that one transform's scratch would pass
+    :func:`whole_transform_fits`'s bound."""
+    nd = len(starts)
+    shape = fft_lengths(x.shape[-nd:], h.shape[-nd:], starts, lengths)
+    batch = math.prod(np.broadcast_shapes(x.shape[:-nd], h.shape[:-nd]))
+    if whole_transform_fits(batch, shape, lengths, np.result_type(x, h).itemsize):
+        return _whole_transform(x, h, shape, starts, lengths, strides, workers)
+    return block_convolve(x, h, starts, lengths, strides, workers=workers)
 
 
 #: bytes of spectrum per chunk of tiles in :func:`overlap_save_convolve`: the temporaries of
@@ -216,7 +246,8 @@ def block_convolve(x: np.ndarray, h: np.ndarray, starts, lengths, strides, *, wo
     nd = len(starts)
     nfft = block_shape(x.shape[-nd:], h.shape[-nd:], lengths)
     if one_block(nfft, x.shape[-nd:], h.shape[-nd:], lengths):
-        return fft_convolve(x, h, starts, lengths, strides, workers=workers)
+        shape = fft_lengths(x.shape[-nd:], h.shape[-nd:], starts, lengths)
+        return _whole_transform(x, h, shape, starts, lengths, strides, workers)
     run = overlap_add_convolve if nd == 1 else overlap_save_convolve
     return run(x, h, starts, lengths, strides, workers=workers, nfft=nfft)
 

@@ -7,7 +7,8 @@ conjugated for a correlation, dilated for the transforms), then runs one of thre
 * ``"direct"``: the blocked Numba kernel of :mod:`sigconv._kernels.conv`, which computes only
   the requested (strided) outputs; a column stride or dilation runs in the polyphase form of
   :mod:`sigconv._polyphase` (unit-stride loads on the signal's phases);
-* ``"fft"``: one transform per signal (:func:`sigconv._fft.fft_convolve`);
+* ``"fft"``: one transform per signal (:func:`sigconv._fft.fft_convolve`), or the block
+  transforms where that one transform's scratch would pass 1.25x the output plus a few MiB;
 * ``"overlap-add"``: block transforms for long signals (:func:`sigconv._fft.block_convolve`).
 
 ``"auto"`` picks the cheapest by the cost model of :mod:`sigconv._cost`.  The transform
@@ -363,7 +364,10 @@ _DOC_COMMON = """
         ``N + Me - 1``; 'same' ``N`` (centred as scipy centres it); 'valid' ``|N - Me| + 1``
         (scipy's input swap when the kernel is longer).  Then divided by ``stride``, rounded up.
     method : {{'auto', 'direct', 'fft', 'overlap-add'}}
-        'auto' picks the fastest by a cost model (:func:`choose_method` says which).
+        'auto' picks the fastest by a cost model (:func:`choose_method` says which).  'fft'
+        transforms each whole signal, except where that transform's scratch (about 3x the
+        output) would pass 1.25x the output plus 4 MiB: it then transforms blocks, as
+        'overlap-add' does (the same result to rounding, a few MiB of scratch).
     boundary : {{'fill', 'wrap', 'symmetric', 'symm', 'reflect', 'edge'}}
         How the signal is extended before a 'full' convolution, as ``numpy.pad(x, Me - 1,
         mode)`` would ('fill' pads with ``fill_value``); 'valid' ignores it.
