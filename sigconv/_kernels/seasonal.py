@@ -42,12 +42,11 @@ def trend_and_phase_sums(x, period, two_sided, accumulate, multiplicative, trend
             trend[b, t] = np.nan
         for t in range(0, min(max(taps - 1 - h, 0), n)):
             trend[b, t] = np.nan
-        finite = True
-        for i in range(n):
-            if not math.isfinite(x[b, i]):
-                finite = False
-                break
-        if finite:
+        row = x[b]
+        bad = 0
+        for i in range(n):   # no early exit: the count vectorises
+            bad += 0 if math.isfinite(row[i]) else 1
+        if bad == 0:
             _finite_row(x[b], period, taps, h, restart, accumulate, multiplicative, trend[b], total, count)
         else:
             _gappy_row(x[b], period, taps, h, restart, accumulate, multiplicative, trend[b], total, count)
@@ -58,12 +57,14 @@ def trend_and_phase_sums(x, period, two_sided, accumulate, multiplicative, trend
 
 @jit
 def _finite_row(x, period, taps, h, restart, accumulate, multiplicative, trend, total, count):
-    """:func:`trend_and_phase_sums` for one row without NaN/inf: a tight running-sum loop
-    between exact restarts, the phase as a counter."""
+    """:func:`trend_and_phase_sums` for one row without NaN/inf: running window sums between
+    exact restarts, four samples per step with the dependency chain cut to one addition per
+    step (the other three sums branch off it); each segment's phase sums follow while it is
+    in L1 (a loop over the phases of whole periods, which vectorises)."""
     n = x.shape[0]
     even = taps > period
     first = taps - 1
-    k = (first - h) % period if first < n else 0
+    scale = (0.5 if even else 1.0) / period   # a product per sample, not a division
     i = first
     while i < n:
         stop = min(i + restart, n)
@@ -74,20 +75,65 @@ def _finite_row(x, period, taps, h, restart, accumulate, multiplicative, trend, 
         if even:
             for j in range(i - period, i):
                 prev += x[j]
-        for j in range(i, stop):
-            if j > i:
-                prev = s
-                s += x[j] - x[j - period]
-            value = 0.5 * (s + prev) / period if even else s / period
-            t = j - h
-            trend[t] = value
-            if accumulate:
-                total[k] += x[t] / value if multiplicative else x[t] - value
-                count[k] += 1
-            k += 1
-            if k == period:
-                k = 0
+        trend[i - h] = (s + prev) * scale if even else s * scale
+        j = i + 1
+        while j + 4 <= stop:
+            d0 = x[j] - x[j - period]
+            d1 = x[j + 1] - x[j + 1 - period]
+            d2 = x[j + 2] - x[j + 2 - period]
+            d3 = x[j + 3] - x[j + 3 - period]
+            s0 = s + d0
+            s1 = s + (d0 + d1)
+            s2 = s1 + d2
+            s3 = s + ((d0 + d1) + (d2 + d3))
+            if even:
+                trend[j - h] = (s0 + s) * scale
+                trend[j + 1 - h] = (s1 + s0) * scale
+                trend[j + 2 - h] = (s2 + s1) * scale
+                trend[j + 3 - h] = (s3 + s2) * scale
+            else:
+                trend[j - h] = s0 * scale
+                trend[j + 1 - h] = s1 * scale
+                trend[j + 2 - h] = s2 * scale
+                trend[j + 3 - h] = s3 * scale
+            s = s3
+            j += 4
+        while j < stop:
+            prev = s
+            s += x[j] - x[j - period]
+            trend[j - h] = (s + prev) * scale if even else s * scale
+            j += 1
+        if accumulate:   # while the segment is in L1
+            _phase_sums(x, trend, i - h, stop - h, period, multiplicative, total, count)
         i = stop
+
+
+@jit
+def _phase_sums(x, trend, lo, hi, period, multiplicative, total, count):
+    """Add the detrended values ``t`` in ``[lo, hi)`` (all finite) into ``total[t % period]``
+    and count them; a loop over the phases of each whole period."""
+    head = min(hi, lo + (period - lo % period) % period)   # up to the first whole period
+    for t in range(lo, head):
+        total[t % period] += x[t] / trend[t] if multiplicative else x[t] - trend[t]
+        count[t % period] += 1
+    t = head
+    full = 0
+    while t + period <= hi:
+        if multiplicative:
+            for k in range(period):
+                total[k] += x[t + k] / trend[t + k]
+        else:
+            for k in range(period):
+                total[k] += x[t + k] - trend[t + k]
+        full += 1
+        t += period
+    for k in range(period):
+        count[k] += full
+    while t < hi:
+        k = t % period
+        total[k] += x[t] / trend[t] if multiplicative else x[t] - trend[t]
+        count[k] += 1
+        t += 1
 
 
 @jit
@@ -169,12 +215,13 @@ def seasonal_resid(x, trend, means, multiplicative, seasonal, resid):
     nrows, n = x.shape
     period = means.shape[1]
     for b in range(nrows):
+        xr, tr, mr, sr, rr = x[b], trend[b], means[b], seasonal[b], resid[b]
         for start in range(0, n, period):
             stop = min(start + period, n)
-            for t in range(start, stop):
-                s = means[b, t - start]
-                seasonal[b, t] = s
+            for k in range(stop - start):
+                t = start + k
+                sr[t] = mr[k]
                 if multiplicative:
-                    resid[b, t] = x[b, t] / s / trend[b, t]
+                    rr[t] = xr[t] / mr[k] / tr[t]
                 else:
-                    resid[b, t] = (x[b, t] - trend[b, t]) - s
+                    rr[t] = (xr[t] - tr[t]) - mr[k]
