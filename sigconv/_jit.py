@@ -20,9 +20,11 @@ absolute path (Numba's own ``get_suitable_cache_subpath``), so two copies never 
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import tempfile
 import types
+from concurrent.futures import ThreadPoolExecutor
 
 try:
     import fcntl
@@ -215,3 +217,26 @@ def threads(n: int):
         yield
     finally:
         numba.set_num_threads(previous)
+
+
+@functools.lru_cache(maxsize=4)
+def _part_pool(pid: int) -> ThreadPoolExecutor:
+    """Python threads for :func:`run_parts`, kept per process ``pid`` (a forked child, whose copy
+    of the parent's pool has no threads, makes its own)."""
+    return ThreadPoolExecutor(max(1, max_threads() - 1), thread_name_prefix="sigconv-parts")
+
+
+def run_parts(kernel, args: tuple, parts: int) -> list:
+    """``[kernel(*args, p, parts) for p in range(parts)]``, the parts on concurrent threads.
+
+    For a serial :func:`jit` kernel (``nogil``) that does part ``p`` of ``parts`` of its work:
+    part 0 runs on the calling thread, the others on a pool of Python threads.  It replaces a
+    ``prange`` over chunks where compile time matters: a ``parallel=True`` kernel costs about
+    0.5 s more to compile than its serial twin, and a second copy of the source besides.  The
+    kernels' results are returned in part order (the caller combines them)."""
+    if parts <= 1:
+        return [kernel(*args, 0, 1)]
+    pool = _part_pool(os.getpid())
+    futures = [pool.submit(kernel, *args, p, parts) for p in range(1, parts)]
+    first = kernel(*args, 0, parts)
+    return [first] + [f.result() for f in futures]

@@ -15,6 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sigconv import nn
+from sigconv._jit import run_parts
+from sigconv._kernels.nn import gemm
 from sigconv.nn import base as nn_base
 from tests.conftest import assert_close
 from tests.reference import conv1d_nn_naive, pool1d_naive
@@ -108,6 +110,45 @@ def test_threaded_path_equals_serial_path(dtype, rng, monkeypatch):
         assert_close(b, a, dtype=dtype, n_terms=9 * 41)
     np.testing.assert_array_equal(threaded[4], threaded[0])
 
+
+
+@numba.njit
+def _call_gemm(a, b, c, beta):
+    gemm(a, b, c, beta)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("layouts", ["CC", "CF", "FC", "FF"])
+def test_gemm_intrinsic_matches_numpy(layouts, dtype, rng):
+    """The bare BLAS call behind Conv1D: ``c = a @ b + beta * c`` for C- and F-ordered operands
+    (transposed views), beta 0 (c overwritten, even where it holds NaN) and 1 (accumulated)."""
+    m, k, n = 5, 7, 3
+    a = rng.standard_normal((m, k)).astype(dtype)
+    b = rng.standard_normal((k, n)).astype(dtype)
+    if layouts[0] == "F":
+        a = np.ascontiguousarray(a.T).T
+    if layouts[1] == "F":
+        b = np.ascontiguousarray(b.T).T
+    c0 = rng.standard_normal((m, n)).astype(dtype)
+    c = c0.copy()
+    _call_gemm(a, b, c, 1.0)
+    assert_close(c, a.astype(np.float64) @ b.astype(np.float64) + c0, dtype=dtype, n_terms=k + 1)
+    c[:] = np.nan
+    _call_gemm(a, b, c, 0.0)
+    assert_close(c, a.astype(np.float64) @ b.astype(np.float64), dtype=dtype, n_terms=k)
+    assert c.dtype == dtype
+
+
+def test_run_parts_runs_every_part_once_in_order():
+    seen = []
+
+    def kernel(tag, part, parts):
+        seen.append((part, parts))
+        return tag * 10 + part
+
+    assert run_parts(kernel, (1,), 1) == [10]
+    assert run_parts(kernel, (2,), 4) == [20, 21, 22, 23]
+    assert sorted(seen) == [(0, 1), (0, 4), (1, 4), (2, 4), (3, 4)]
 
 def test_conv1d_backward_accumulates_and_init_like_torch():
     conv = nn.Conv1D(4, 3, 5, dtype=np.float64, random_state=0)

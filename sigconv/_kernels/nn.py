@@ -9,14 +9,14 @@ Contract shared by every kernel here (the wrappers in :mod:`sigconv.nn.layers` g
   into float32 arithmetic);
 * integer arguments are already validated (``kernel_size, stride, dilation >= 1``,
   ``0 <= pad_left``, output lengths >= 1 and consistent with the input);
-* the kernels write every element of their output argument (only the weight-gradient
-  product of :func:`conv_backward` allocates, one ``(C*K, O)`` matrix per sample);
+* the kernels write every element of their output argument (the batch-chunked ones: the
+  elements of their chunk) and allocate nothing;
 * NaN and inf are not checked; they propagate through the sums (and max/min pooling keeps a
   NaN, as PyTorch does).
 
-The convolution runs per sample as ``im2col`` + one GEMM (``np.dot`` inside Numba, BLAS on one
-thread: the batch is the parallel axis, so BLAS and Numba thread pools never compete).  The
-batch is split into one contiguous chunk per thread, and each chunk unfolds its samples one
+The convolution runs per sample as ``im2col`` + one GEMM (:func:`gemm`, a bare BLAS call, BLAS on
+one thread: the batch is the parallel axis, so BLAS and our threads never compete).  The batch
+is split into one contiguous chunk per thread, and each chunk unfolds its samples one
 after the other into a single ``(C*K, L_out)`` buffer that stays in the core's cache; the
 backward pass unfolds the input again rather than keeping the whole batch unfolded (``C*K``
 times the input, written and read back from memory, costs more than a second ``im2col``).
@@ -24,6 +24,10 @@ Backward uses one GEMM for the weight gradient (the correlation of input and out
 and ``col2im``: scattering ``weight.T @ grad`` back onto the input positions is the full
 convolution of the (stride-dilated) output gradient with the flipped kernel, evaluated as a
 matrix product.  Threads never write to the same element (private per-chunk gradient buffers).
+The batch-chunked kernels (convolution, pooling) are serial kernels that take their chunk
+``part`` of ``n_parts`` as arguments, run on Python threads by :func:`sigconv._jit.run_parts`
+(they release the GIL): one compiled copy each, where a ``prange`` twin would cost about
+0.5 s more to compile on a first call.
 
 Inner loops run over 1-D row views with a loop index that is provably non-negative, so Numba
 emits no negative-index wrap-around test and LLVM vectorises them (indexing ``a[c, t + off]``
@@ -33,13 +37,65 @@ directly measured 3-6x slower for ``im2col``/``col2im``).
 from __future__ import annotations
 
 import numpy as np
+from llvmlite import ir
+from numba.core import cgutils, types
+from numba.extending import intrinsic
+from numba.np.linalg import check_blas_return, ensure_blas, get_blas_kind
 
-from sigconv._jit import jit, jit_parallel, prange
+from sigconv._jit import jit
 
 #: pooling modes understood by :func:`pool_forward` / :func:`pool_backward`
 POOL_MAX = 0
 POOL_MIN = 1
 POOL_AVG = 2
+
+
+@intrinsic
+def gemm(typingctx, a, b, c, beta):
+    """``c = a @ b + beta * c``: one BLAS ``xgemm`` call (the one Numba's ``np.dot`` makes).
+
+    ``a`` ``(m, k)``, ``b`` ``(k, n)`` and ``c`` ``(m, n)`` are 2-D arrays of one float dtype,
+    each contiguous in C or F order (a transposed view is F order), ``c`` in C order, every
+    dimension >= 1; ``beta`` a number.  Nothing is checked at run time (kernels trust their
+    inputs): ``np.dot(a, b, out)`` in a kernel also compiles its shape checks and their error
+    messages, and ``c += np.dot(a, b)`` the broadcasting checks of ``+=``, about 2 s of compile
+    time for the convolution layer's kernels, against a few ms for this call.
+    """
+    arrays = (a, b, c)
+    if not all(isinstance(t, types.Array) and t.ndim == 2 and t.layout in "CF" for t in arrays) \
+            or c.layout != "C" or not a.dtype == b.dtype == c.dtype or a.dtype not in (types.float32, types.float64) \
+            or not isinstance(beta, (types.Float, types.Integer)):
+        return None
+    dtype = a.dtype
+
+    def codegen(context, builder, signature, args):
+        ensure_blas()
+        a_arr, b_arr, c_arr = (context.make_array(t)(context, builder, v) for t, v in zip(arrays, args[:3]))
+        m, k = cgutils.unpack_tuple(builder, a_arr.shape)
+        n = cgutils.unpack_tuple(builder, b_arr.shape)[1]
+        char, intp, void_p = ir.IntType(8), context.get_value_type(types.intp), cgutils.voidptr_t
+        fnty = ir.FunctionType(ir.IntType(32), [char, char, char, intp, intp, intp, void_p, void_p, intp,
+                                                void_p, intp, void_p, void_p, intp])
+        fn = cgutils.get_or_insert_function(builder.module, fnty, "numba_xxgemm")
+        alpha_slot = cgutils.alloca_once_value(builder, context.get_constant(dtype, 1.0))
+        beta_slot = cgutils.alloca_once_value(builder, context.cast(builder, args[3], signature.args[3], dtype))
+
+        def operand(ty, arr):
+            # column-major BLAS computes c.T = b.T @ a.T: a C-order operand is its own transpose
+            trans = ir.Constant(char, ord("n" if ty.layout == "C" else "t"))
+            shape = cgutils.unpack_tuple(builder, arr.shape)
+            return trans, builder.bitcast(arr.data, void_p), shape[1] if ty.layout == "C" else shape[0]
+
+        trans_b, data_b, ld_b = operand(b, b_arr)
+        trans_a, data_a, ld_a = operand(a, a_arr)
+        kind = ir.Constant(char, ord(get_blas_kind(dtype)))
+        res = builder.call(fn, (kind, trans_b, trans_a, n, m, k, builder.bitcast(alpha_slot, void_p),
+                                data_b, ld_b, data_a, ld_a, builder.bitcast(beta_slot, void_p),
+                                builder.bitcast(c_arr.data, void_p), n))
+        check_blas_return(context, builder, res)
+        return context.get_dummy_value()
+
+    return types.none(a, b, c, beta), codegen
 
 
 @jit
@@ -113,68 +169,64 @@ def col2im(dcols, kernel_size, stride, dilation, pad_left, grad_x):
                     g_row[t * stride + off] += row[t]
 
 
-@jit_parallel
-def conv_forward(x, weight2d, bias, kernel_size, stride, dilation, pad_left, cols, out):
-    """Cross-correlation layer as ``im2col`` + one GEMM per sample, parallel over batch chunks.
+@jit
+def conv_forward(x, weight2d, bias, kernel_size, stride, dilation, pad_left, cols, out, part, n_parts):
+    """Cross-correlation layer as ``im2col`` + one GEMM per sample: part ``part`` of ``n_parts``.
 
     ``x`` ``(N, C, L)``; ``weight2d`` ``(O, C*K)`` (the weight reshaped); ``bias`` ``(O,)``
-    (zeros for a layer without bias); ``out`` ``(N, O, L_out)``.  ``cols`` ``(P, C*K, L_out)``
-    is scratch: the batch runs in ``P`` contiguous chunks, chunk ``p`` unfolding its samples one
-    after the other into ``cols[p]`` (one sample's unfolded input stays in the core's cache).
-    Writes all of ``out``: ``out[n] = weight2d @ im2col(x[n]) + bias[:, None]``.
+    (zeros for a layer without bias); ``out`` ``(N, O, L_out)``.  The batch runs in ``n_parts``
+    contiguous chunks (one per thread, :func:`sigconv._jit.run_parts`); this call does chunk
+    ``part``, unfolding its samples one after the other into its scratch ``cols[part]``
+    (``cols`` is ``(n_parts, C*K, L_out)``: one sample's unfolded input stays in the core's cache).
+    Writes the chunk's rows of ``out``: ``out[n] = weight2d @ im2col(x[n]) + bias[:, None]``.
     The caller limits BLAS to one thread (the batch is the parallel axis).
     """
     n_batch = x.shape[0]
     n_out, l_out = out.shape[1], out.shape[2]
-    n_parts = cols.shape[0]
-    for p in prange(n_parts):
-        lo = p * n_batch // n_parts
-        hi = (p + 1) * n_batch // n_parts
-        for n in range(lo, hi):
-            im2col(x[n], kernel_size, stride, dilation, pad_left, cols[p])
-            np.dot(weight2d, cols[p], out[n])
-            for o in range(n_out):
-                b, row = bias[o], out[n, o]
-                for t in range(l_out):
-                    row[t] += b
+    buf = cols[part]
+    for n in range(part * n_batch // n_parts, (part + 1) * n_batch // n_parts):
+        im2col(x[n], kernel_size, stride, dilation, pad_left, buf)
+        gemm(weight2d, buf, out[n], 0.0)
+        for o in range(n_out):
+            b, row = bias[o], out[n, o]
+            for t in range(l_out):
+                row[t] += b
 
 
-@jit_parallel
+@jit
 def conv_backward(x, weight2d, grad_out, kernel_size, stride, dilation, pad_left,
-                  grad_wt_part, grad_b_part, cols, dcols, grad_x):
-    """Gradients of :func:`conv_forward`, parallel over ``P = cols.shape[0]`` batch chunks.
+                  grad_wt_part, grad_b_part, cols, dcols, grad_x, part, n_parts):
+    """Gradients of :func:`conv_forward` for chunk ``part`` of ``n_parts`` of the batch.
 
-    Chunk ``p`` unfolds each of its samples again into ``cols[p]`` (cheaper than keeping the
+    The chunk unfolds each of its samples again into ``cols[part]`` (cheaper than keeping the
     whole batch unfolded from the forward pass: ``C*K`` times the input, out of cache) and
     adds into its private buffers, which must be zero on entry (the caller sums over axis 0):
-    ``grad_wt_part[p]`` ``(C*K, O)`` the *transposed* weight gradient ``im2col(x[n]) @
+    ``grad_wt_part[part]`` ``(C*K, O)`` the *transposed* weight gradient ``im2col(x[n]) @
     grad_out[n].T`` (the correlation of input and output gradient; this operand order is the
-    faster GEMM), ``grad_b_part[p]`` ``(O,)`` the sum of ``grad_out[n]`` over time.
-    ``dcols`` ``(P, C*K, L_out)`` is scratch.  Writes all of ``grad_x`` ``(N, C, L)``:
-    ``col2im(weight2d.T @ grad_out[n])``, the full convolution of the (stride-dilated)
-    output gradient with the flipped kernel.  BLAS limited to one thread.
+    faster GEMM), ``grad_b_part[part]`` ``(O,)`` the sum of ``grad_out[n]`` over time.
+    ``dcols`` ``(n_parts, C*K, L_out)`` is scratch.  Writes the chunk's samples of ``grad_x``
+    ``(N, C, L)``: ``col2im(weight2d.T @ grad_out[n])``, the full convolution of the
+    (stride-dilated) output gradient with the flipped kernel.  BLAS limited to one thread.
     """
     n_batch, n_out, l_out = grad_out.shape
-    n_parts = cols.shape[0]
     w_t = weight2d.T
-    for p in prange(n_parts):
-        lo = p * n_batch // n_parts
-        hi = (p + 1) * n_batch // n_parts
-        for n in range(lo, hi):
-            im2col(x[n], kernel_size, stride, dilation, pad_left, cols[p])
-            grad_wt_part[p] += np.dot(cols[p], grad_out[n].T)
-            np.dot(w_t, grad_out[n], dcols[p])
-            col2im(dcols[p], kernel_size, stride, dilation, pad_left, grad_x[n])
-            for o in range(n_out):
-                s, row = grad_b_part[p, o], grad_out[n, o]
-                for t in range(l_out):
-                    s += row[t]
-                grad_b_part[p, o] = s
+    buf, dbuf, gw, gb = cols[part], dcols[part], grad_wt_part[part], grad_b_part[part]
+    for n in range(part * n_batch // n_parts, (part + 1) * n_batch // n_parts):
+        im2col(x[n], kernel_size, stride, dilation, pad_left, buf)
+        gemm(buf, grad_out[n].T, gw, 1.0)
+        gemm(w_t, grad_out[n], dbuf, 0.0)
+        col2im(dbuf, kernel_size, stride, dilation, pad_left, grad_x[n])
+        for o in range(n_out):
+            s, row = gb[o], grad_out[n, o]
+            for t in range(l_out):
+                s += row[t]
+            gb[o] = s
 
 
-@jit_parallel
-def pool_forward(x, kernel_size, stride, mode, divisor, out, index):
-    """Max (``mode=0``), min (1) or average (2) pooling over windows ``[t*stride, t*stride+k)``.
+@jit
+def pool_forward(x, kernel_size, stride, mode, divisor, out, index, part, n_parts):
+    """Max (``mode=0``), min (1) or average (2) pooling over windows ``[t*stride, t*stride+k)``,
+    for the samples of chunk ``part`` of ``n_parts`` of the batch.
 
     ``x`` is ``(N, C, L)``, ``out`` ``(N, C, L_out)`` with every window inside ``x`` (floor
     semantics, no padding); ``divisor`` is ``kernel_size`` as a scalar of ``x``'s dtype.
@@ -185,7 +237,7 @@ def pool_forward(x, kernel_size, stride, mode, divisor, out, index):
     """
     n_batch, n_chan, _ = x.shape
     l_out = out.shape[2]
-    for n in prange(n_batch):
+    for n in range(part * n_batch // n_parts, (part + 1) * n_batch // n_parts):
         for c in range(n_chan):
             src, dst = x[n, c], out[n, c]
             if mode == POOL_AVG:
@@ -214,12 +266,13 @@ def pool_forward(x, kernel_size, stride, mode, divisor, out, index):
                 where_row[t] = where
 
 
-@jit_parallel
-def pool_backward(grad_out, index, kernel_size, stride, mode, divisor, grad_x):
+@jit
+def pool_backward(grad_out, index, kernel_size, stride, mode, divisor, grad_x, part, n_parts):
     """Gradient of :func:`pool_forward`: route ``grad_out`` through ``index`` (max/min) or
-    spread ``grad_out / divisor`` over each window (average).  Writes all of ``grad_x``."""
+    spread ``grad_out / divisor`` over each window (average).  Writes the samples of chunk
+    ``part`` of ``n_parts`` of ``grad_x``."""
     n_batch, n_chan, l_out = grad_out.shape
-    for n in prange(n_batch):
+    for n in range(part * n_batch // n_parts, (part + 1) * n_batch // n_parts):
         for c in range(n_chan):
             src, dst = grad_out[n, c], grad_x[n, c]
             dst[:] = 0

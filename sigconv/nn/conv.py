@@ -8,7 +8,7 @@ import math
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
 
-from sigconv._jit import threads
+from sigconv._jit import run_parts
 from sigconv._kernels import nn as _nn
 from sigconv._validate import check_int
 from sigconv.nn._checks import (
@@ -29,7 +29,7 @@ _BLAS = None
 
 def _blas_single_thread():
     """Limit BLAS to one thread while a Conv1D kernel runs: the kernel calls BLAS once per
-    sample from Numba's batch-parallel threads, and two spinning thread pools on the same
+    sample from the batch-parallel threads, and two spinning thread pools on the same
     cores would slow both down (threadpoolctl, a scikit-learn dependency; a no-op without it)."""
     global _BLAS
     if _BLAS is None:
@@ -149,8 +149,9 @@ class Conv1D(Layer):
         weight2d = self.params["weight"].reshape(self.out_channels, c * k)
         bias = self.params["bias"] if self.use_bias else np.zeros(self.out_channels, self.dtype)
         out = np.empty((n, self.out_channels, l_out), dtype=self.dtype)
-        with _blas_single_thread(), threads(parts):
-            _nn.conv_forward(x, weight2d, bias, k, self.stride, self.dilation, self.pads()[0], cols, out)
+        with _blas_single_thread():
+            run_parts(_nn.conv_forward, (x, weight2d, bias, k, self.stride, self.dilation, self.pads()[0],
+                                         cols, out), parts)
         self._x = x if training else None
         return self._remember(out)
 
@@ -168,9 +169,9 @@ class Conv1D(Layer):
         dcols = np.empty((parts, c * k, l_out), dtype=self.dtype)
         grad_x = np.empty(self._x.shape, dtype=self.dtype)
         weight2d = self.params["weight"].reshape(o, c * k)
-        with _blas_single_thread(), threads(parts):
-            _nn.conv_backward(self._x, weight2d, g, k, self.stride, self.dilation, self.pads()[0],
-                              grad_wt, grad_b, cols, dcols, grad_x)
+        with _blas_single_thread():
+            run_parts(_nn.conv_backward, (self._x, weight2d, g, k, self.stride, self.dilation, self.pads()[0],
+                                          grad_wt, grad_b, cols, dcols, grad_x), parts)
         self.grads["weight"] += grad_wt.sum(axis=0).T.reshape(self.params["weight"].shape)
         if self.use_bias:
             self.grads["bias"] += grad_b.sum(axis=0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-from sigconv._jit import threads
+from sigconv._jit import run_parts
 from sigconv._kernels import nn as _nn
 from sigconv.nn._checks import as_input, check_bool, check_positive_int
 from sigconv.nn.base import Layer, _threads_for
@@ -37,9 +37,8 @@ class _Pool1D(Layer):
         l_out = (length - self.kernel_size) // self.stride + 1
         out = np.empty((n, c, l_out), dtype=x.dtype)
         index = _NO_INDEX if self._mode == _nn.POOL_AVG else np.empty(out.shape, dtype=np.int64)
-        with threads(_threads_for(out.size * self.kernel_size, n)):
-            _nn.pool_forward(x, self.kernel_size, self.stride, self._mode, x.dtype.type(self.kernel_size),
-                             out, index)
+        run_parts(_nn.pool_forward, (x, self.kernel_size, self.stride, self._mode, x.dtype.type(self.kernel_size),
+                                     out, index), _threads_for(out.size * self.kernel_size, n))
         self._index = index
         self._in_shape = x.shape
         return self._remember(out)
@@ -47,9 +46,9 @@ class _Pool1D(Layer):
     def backward(self, grad_out: ArrayLike) -> np.ndarray:
         g = self._grad(grad_out)
         grad_x = np.empty(self._in_shape, dtype=g.dtype)
-        with threads(_threads_for(g.size * self.kernel_size, g.shape[0])):
-            _nn.pool_backward(g, self._index, self.kernel_size, self.stride, self._mode,
-                              g.dtype.type(self.kernel_size), grad_x)
+        run_parts(_nn.pool_backward, (g, self._index, self.kernel_size, self.stride, self._mode,
+                                      g.dtype.type(self.kernel_size), grad_x),
+                  _threads_for(g.size * self.kernel_size, g.shape[0]))
         return grad_x
 
 
