@@ -32,7 +32,7 @@ from itertools import combinations
 
 import numpy as np
 
-from sigconv._jit import jit, prange, serial_and_parallel
+from sigconv._jit import jit
 
 #: positions of the three weights equal to 2 in each of the 84 kernels
 INDICES = np.array(list(combinations(range(9), 3)), dtype=np.int64)
@@ -200,13 +200,16 @@ def _transform_one(x, lag, dilations, features_per_dilation, channel_starts, cha
 _pool = _ppv_block
 
 
-def _transform_impl(X, dilations, features_per_dilation, channel_starts, channel_indices, biases,
-                    indices, out):
-    """Write ``out[i, f]``: the PPV of sample ``i`` for feature ``f`` (parallel over samples)."""
+@jit
+def transform_serial(X, dilations, features_per_dilation, channel_starts, channel_indices, biases,
+                     indices, out):
+    """Write ``out[i, f]``: the PPV of sample ``i`` for feature ``f``, one sample after the
+    other (the wrapper runs blocks of samples on threads, see
+    :func:`sigconv.features._rocket_common.run_rocket_kernel`)."""
     n_channels = X.shape[1]
     L = X.shape[2]
     all_channels = np.arange(n_channels)
-    for i in prange(X.shape[0]):
+    for i in range(X.shape[0]):
         A = np.empty((n_channels, L), dtype=X.dtype)
         G = np.empty((9, n_channels, L), dtype=X.dtype)
         C = np.empty(L + 32, dtype=X.dtype)
@@ -214,5 +217,3 @@ def _transform_impl(X, dilations, features_per_dilation, channel_starts, channel
         _transform_one(X[i], zero, dilations, features_per_dilation, channel_starts, channel_indices,
                        biases, indices, all_channels, A, G, C, zero, out[i])
 
-
-transform_serial, transform_parallel = serial_and_parallel(_transform_impl)

@@ -121,7 +121,7 @@ class MiniRocket(*BASES):
         biases = self.biases_.astype(series.dtype, copy=False)
         args = (series, self.dilations_, self.n_features_per_dilation_, self.channel_starts_,
                 self.channel_indices_, biases, _rocket.INDICES, out)
-        run_rocket_kernel(_rocket.transform_serial, _rocket.transform_parallel, series, args[1:-1], out,
+        run_rocket_kernel(_rocket.transform_serial, None, series, args[1:-1], out,
                           workers)
         return out
 
