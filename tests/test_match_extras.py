@@ -179,13 +179,14 @@ def test_locate_3d_subpixel_in_a_volume():
     assert len(p) == 1 and np.all(np.abs(p.positions[0] + 3.0 - truth) < 0.05)
 
 
+@pytest.mark.parametrize("workers", [1, 2, 3])
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("score", ["zncc", "ncc", "sqdiff"])
-def test_strips_equal_whole_signal_transform(dtype, score, rng, monkeypatch):
+def test_strips_equal_whole_signal_transform(dtype, score, workers, rng, monkeypatch):
     """Templates much shorter than the signal are correlated over overlap-save strips of
-    rows (masked scores, and ``match_many``); equal to the one whole-signal transform."""
-    import sigconv.match.masked as masked
-    import sigconv.match.matcher as matcher
+    rows (masked scores, and ``match_many``), strips on threads; equal to the one
+    whole-signal transform."""
+    from sigconv.match import strips
 
     x = (np.cumsum(rng.standard_normal((620, 150)), axis=0) * 0.1 + rng.standard_normal((620, 150))
          + 40.0).astype(dtype)
@@ -193,7 +194,7 @@ def test_strips_equal_whole_signal_transform(dtype, score, rng, monkeypatch):
     x_nan[300:310, 20:40] = np.nan
     ts = [x[40 * i + 5:40 * i + 37, 30 * i:30 * i + 32].copy() for i in range(3)]
     w = _disc(32)
-    assert masked._tile_shape(x.shape, (32, 32), x.shape) is not None   # the strip path runs
+    assert strips.tile_shape(x.shape, (32, 32), x.shape, workers) is not None   # the strip path runs
     scale = 1.0 if score != "sqdiff" else None
     cases = [dict(), dict(mask=w), dict(mask=w, mode="same"), dict(mask=w, image=x_nan),
              dict(mask=w, image=x_nan, nan_policy="omit"), dict(image=x_nan, nan_policy="omit")]
@@ -202,14 +203,36 @@ def test_strips_equal_whole_signal_transform(dtype, score, rng, monkeypatch):
         case = dict(case)
         image = case.pop("image", x)
         mode = case.pop("mode", "valid")
-        return (Matcher(image, mode=mode).match_many(ts, score=score, **case),
-                [match_template(image, t, score=score, mode=mode, **case) for t in ts])
+        return (Matcher(image, mode=mode, workers=workers).match_many(ts, score=score, **case),
+                [match_template(image, t, score=score, mode=mode, workers=workers, **case) for t in ts])
 
     got = [run(case) for case in cases]
-    monkeypatch.setattr(masked, "_tile_shape", lambda *a: None)
-    monkeypatch.setattr(matcher, "_tile_shape", lambda *a: None)
-    for (many, single), case in zip(got, cases):
+    with monkeypatch.context() as mp:   # scipy's public transforms instead of its private bindings
+        mp.setattr(strips, "_private_transforms", lambda: None)
+        public = [run(case) for case in cases]
+    monkeypatch.setattr(strips, "tile_shape", lambda *a: None)
+    for (many, single), (pub_many, pub_single), case in zip(got, public, cases):
         want_many, want_single = run(case)
-        for a, b in zip(many + single, want_many + want_single):
-            assert a.dtype == dtype
+        for a, p, b in zip(many + single, pub_many + pub_single, want_many + want_single):
+            assert a.dtype == p.dtype == dtype
             assert_close(a, b, dtype=dtype, scale=scale, n_terms=32 * 32, k=64.0)
+            assert_close(p, b, dtype=dtype, scale=scale, n_terms=32 * 32, k=64.0)
+
+
+def test_strip_inverse_std_equals_direct_formula(rng):
+    """The cached zncc window factor of ``match_many``: ``1/sqrt(s2 - s1**2/m)``, 0 for
+    constant windows, in blocks on threads."""
+    from sigconv.match import strips
+
+    s1 = rng.standard_normal((2, 300, 170)) * 10
+    s2 = s1 ** 2 / 64 + rng.random(s1.shape) * 5
+    s2[0, :20] = s1[0, :20] ** 2 / 64                 # constant windows: variance 0
+    s1[1, 5, :], s2[1, 5, :] = 0.0, 0.0               # all-zero windows
+    var = s2 - s1 ** 2 / 64
+    want = np.where(var > 1e-9 * s2, 1.0 / np.sqrt(np.where(var > 0, var, 1.0)), 0.0)
+    for dtype in DTYPES:
+        for workers in (1, 2):
+            got = strips.inverse_std(s1, s2, 64, 1e-9, dtype, workers)
+            assert got.dtype == dtype
+            assert_close(got, want, dtype=dtype)
+            assert np.all(got[0, :20] == 0) and np.all(got[1, 5] == 0)

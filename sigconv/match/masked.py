@@ -28,48 +28,20 @@ scores are assembled by ``sigconv._kernels.sliding.masked_scores``.
 
 from __future__ import annotations
 
-import functools
 import math
 
 import numpy as np
-import scipy.fft as sfft
-
-try:   # the transform scipy.fft.irfftn runs, with an output array (it has no `out=`)
-    from scipy.fft._pocketfft.pypocketfft import c2r as _private_c2r
-    from scipy.fft._pocketfft.pypocketfft import r2c as _private_r2c
-except ImportError:   # pragma: no cover - another scipy layout: sfft.irfftn and a copy
-    _private_c2r = _private_r2c = None
 
 from sigconv._jit import threads
 from sigconv._kernels import sliding as _k
 from sigconv._validate import as_array, check_option
+from sigconv.match import strips
 from sigconv.match._common import _CODES, _kernel, _spectrum_shape
 
 NAN_POLICIES = ("propagate", "omit")
 
 #: scores that use the template minus its masked mean (the others use raw magnitudes)
 _SHIFTED = ("zncc", "zdist", "sqdiff")
-
-
-@functools.cache
-def _private_transforms():
-    """scipy's private pocketfft bindings ``(c2r, r2c)``, or ``(None, None)`` unless they still
-    compute what the public ``rfftn`` / ``irfftn`` do with the arguments used here (checked
-    once, on first use, on a small array: a private signature may change between scipy
-    releases without an error)."""
-    if _private_c2r is None or _private_r2c is None:
-        return None, None
-    a = np.random.default_rng(0).standard_normal((2, 6, 10))
-    spec = np.empty((2, 6, 6), np.complex128)
-    back = np.empty_like(a)
-    try:
-        _private_r2c(a, (1, 2), True, 0, spec, 1)
-        _private_c2r(spec.copy(), (1, 2), 10, False, 2, back, 1)
-    except (TypeError, ValueError):
-        return None, None
-    if np.allclose(spec, sfft.rfftn(a, axes=(1, 2))) and np.allclose(back, a):
-        return _private_c2r, _private_r2c
-    return None, None   # pragma: no cover - depends on the scipy release
 
 
 def check_nan_policy(nan_policy) -> bool:
@@ -141,96 +113,6 @@ def _signals(matcher, key, prep, pads, omit: bool) -> dict:
     return matcher._derived[ckey]
 
 
-#: overlap-save strips of at least this many rows, and at most _STRIP_POINTS points (the
-#: float32 strip and its spectrum in a core's L2 cache)
-_TILE_MIN = 256
-_STRIP_POINTS = 2 ** 19
-
-
-def _tile_shape(shape: tuple[int, int], tshape: tuple[int, int], fshape: tuple[int, ...]):
-    """Overlap-save strips ``(L, W')`` of whole rows for the 2D correlations of a template much
-    shorter than the signal, or None (one transform of the signal's size).
-
-    ``L >= max(4 m, 256)`` rows, at most ``_STRIP_POINTS`` points, the fast size that covers
-    the outputs with the fewest rows: each strip's transforms, products and scores stay in
-    cache, and its buffers are reused strip after strip instead of image-sized arrays being
-    allocated for each correlation (measured on a 1024² float32 image, 64² disc mask, masked
-    zncc, one thread, CPU time: 37 ms whole-image, 28 ms in strips of 384 rows).
-    """
-    n, m, f, width = shape[0], tshape[0], fshape[0], fshape[1]
-    out = n - m + 1
-    best = None
-    size = sfft.next_fast_len(max(4 * m, _TILE_MIN), real=True)
-    while size < f and size * width <= _STRIP_POINTS:
-        cost = -(-out // (size - m + 1)) * size
-        if best is None or cost < best[0]:
-            best = (cost, size)
-        size = sfft.next_fast_len(size + 1, real=True)
-    if best is None or best[0] > 1.3 * f:
-        return None
-    return best[1], width
-
-
-def _strip_spectra(matcher, key, array_of, name, tile, step, n_out) -> np.ndarray:
-    """Spectra ``(strips, B, L, W'//2+1)`` of the signal's overlapping strips of ``tile[0]``
-    rows, one per ``step`` outputs (the last zero-padded), cached on the matcher under ``key``;
-    one array for all of them, written in place."""
-    ckey = key + ("strips", tile)
-    if ckey not in matcher._derived:
-        square = name == "x2"   # squared strip by strip
-        array = array_of("x" if square else name)
-        starts = range(0, n_out, step)
-        spectra = np.empty((len(starts), array.shape[0], tile[0], tile[1] // 2 + 1),
-                           dtype=np.result_type(array.dtype, np.complex64))
-        pad = None
-        for i, r0 in enumerate(starts):
-            part = array[:, r0:r0 + tile[0]]
-            if square:
-                part = part * part
-            if part.shape[1:] != tile:   # the last strip, zero-padded
-                pad = np.zeros(part.shape[:1] + tile, dtype=array.dtype)
-                pad[:, :part.shape[1], :part.shape[2]] = part
-                part = pad
-            _rfft2_into(np.ascontiguousarray(part), tile, spectra[i], matcher._workers)
-        matcher._derived[ckey] = spectra
-    return matcher._derived[ckey]
-
-
-def _rfft2_into(a: np.ndarray, tile, out: np.ndarray, workers: int) -> None:
-    """``out[...] = rfftn(a, tile, axes=(-2, -1))`` without a temporary where scipy allows."""
-    _r2c = _private_transforms()[1]
-    if _r2c is not None and a.shape[-2:] == tuple(tile):
-        try:
-            _r2c(a, (a.ndim - 2, a.ndim - 1), True, 0, out, workers)
-            return
-        except (TypeError, ValueError):
-            pass
-    out[...] = sfft.rfftn(a, tile, axes=(-2, -1), workers=workers)
-
-
-def _strip_inverse(spec: np.ndarray, kspec: np.ndarray, tile, workers: int, prod: np.ndarray | None = None,
-                   out: np.ndarray | None = None) -> np.ndarray:
-    """Circular convolution of one strip with the flipped kernel (of spectrum ``kspec``): its
-    rows and columns from ``m - 1`` on are the strip's 'valid' correlation.
-
-    ``prod`` and ``out`` (optional) are buffers reused from strip to strip: a freshly
-    allocated strip-sized array costs its page faults again on every call (measured: nine
-    inverse transforms of 384 x 1024 took 14 ms into new arrays, 10 ms into the same ones).
-    """
-    prod = np.multiply(spec, kspec, out=prod)
-    _c2r = _private_transforms()[0]
-    if out is not None and _c2r is not None:
-        try:   # scipy.fft's own pocketfft call (irfftn allocates its output every time)
-            return _c2r(prod, (prod.ndim - 2, prod.ndim - 1), tile[-1], False, 2, out, workers)
-        except (TypeError, ValueError):   # another scipy: its public transform
-            pass
-    y = sfft.irfftn(prod, tile, axes=(-2, -1), workers=workers, overwrite_x=True)
-    if out is None:
-        return y
-    out[...] = y
-    return out
-
-
 def _four_d(y: np.ndarray, offsets: tuple[int, ...]):
     nd = len(offsets)
     return y.reshape((y.shape[0],) + (1,) * (3 - nd) + y.shape[1:]), (0,) * (3 - nd) + tuple(offsets)
@@ -274,7 +156,7 @@ def masked_scores(matcher, key, prep, pads, t: np.ndarray, w: np.ndarray | None,
     wkey = key + ("masked-corr", omit, method, tshape, None if w is None else w.tobytes())
     todo = [item for item in plan if item[2] != "w" or wkey + (item[1],) not in matcher._derived]
     spectra = {}
-    tile = _tile_shape(prep.xc.shape[1:], tshape, fshape) if fft and nd == 2 else None
+    tile = strips.tile_shape(prep.xc.shape[1:], tshape, fshape, matcher._workers) if fft and nd == 2 else None
     if fft and todo:   # the kernels' spectra in one batched transform
         names = sorted({k for _, _, k in todo})
         stack = np.stack([kernels[k] for k in names]).astype(dtype)
@@ -295,34 +177,9 @@ def masked_scores(matcher, key, prep, pads, t: np.ndarray, w: np.ndarray | None,
             sig["x2"] = sig["x"] * sig["x"]
         return prep.bad.astype(dtype) if name == "bad" else sig[name]
 
-    if tile is not None:   # strip by strip: correlations and scores of each strip in cache
-        (mh, mw), step = tshape, tile[0] - tshape[0] + 1
-        strips = {}
-        for res, name, kname in plan:
-            ckey = wkey + (name,) if kname == "w" else None
-            if ckey in matcher._derived:
-                strips[res] = matcher._derived[ckey]
-                continue
-            strips[res] = _strip_spectra(matcher, key + (name, omit), array_of, name, tile, step, sizes[0])
-            if ckey is not None:   # the strips' correlations with the mask, for later templates
-                matcher._derived[ckey] = [_strip_inverse(sp, spectra[kname], tile, matcher._workers)
-                                          for sp in strips[res]]
-                strips[res] = matcher._derived[ckey]
-        live = [item for item in plan if np.iscomplexobj(strips[item[0]][0])]
-        prod = np.empty_like(strips[live[0][0]][0]) if live else None
-        bufs = {res: np.empty(prod.shape[:-2] + tile, dtype=dtype) for res, _, _ in live}
-        # the serial scoring kernel between the threaded transforms: Numba's parallel workers
-        # would spin after each strip's scores and slow scipy.fft's threads down
-        kern = _k.masked_scores_serial
-        with threads(matcher._workers):
-            for i, r0 in enumerate(range(0, sizes[0], step)):
-                ys = {res: strips[res][i] for res in strips}
-                for res, _, kname in live:
-                    ys[res] = _strip_inverse(ys[res], spectra[kname], tile, matcher._workers, prod, bufs[res])
-                c, s1, s2, n, t1, t2, bad = (ys[r][:, None] if r in ys else empty for r in names)
-                nr = min(step, sizes[0] - r0)
-                kern(_CODES[score], omit, c, s1, s2, n, t1, t2, bad, (0, mh - 1, mw - 1), m, tm2, d, tol,
-                     floor, chunk, out[:, :, r0:r0 + nr])
+    if tile is not None:   # strip by strip, strips on threads (sigconv.match.strips)
+        _strip_scores(matcher, key, plan, wkey, spectra, array_of, tile, tshape, omit,
+                      (_CODES[score], m, tm2, d, tol, floor, chunk), out)
         return out.reshape((out.shape[0],) + sizes)
     results = {}
     for res, name, kname in plan:
@@ -344,3 +201,54 @@ def masked_scores(matcher, key, prep, pads, t: np.ndarray, w: np.ndarray | None,
     with threads(matcher._workers):
         kern(_CODES[score], omit, c, s1, s2, n, t1, t2, bad, offsets, m, tm2, d, tol, floor, chunk, out)
     return out.reshape((out.shape[0],) + sizes)
+
+
+def _strip_scores(matcher, key, plan, wkey, kspectra, array_of, tile, tshape, omit, args, out) -> None:
+    """The scores of :func:`masked_scores` over overlap-save strips of rows, one task per
+    strip on the matcher's threads: each strip's correlations (only their valid rows) and
+    scores stay near the cache in buffers reused from strip to strip, and the strips'
+    correlations with the mask alone are kept for later templates of that mask."""
+    code, m, tm2, d, tol, floor, chunk = args
+    (mh, mw), step = tshape, tile[0] - tshape[0] + 1
+    n_out = out.shape[2]
+    n_strips = -(-n_out // step)
+    workers = matcher._workers
+    cached, fresh, live, signal = {}, {}, [], {}
+    for res, name, kname in plan:
+        ckey = wkey + (name,) if kname == "w" else None
+        if ckey in matcher._derived:
+            cached[res] = matcher._derived[ckey]
+            continue
+        if name not in signal:
+            source = "x" if name == "x2" else name
+            signal[name] = strips.strip_spectra(matcher._derived, key + (source, omit), array_of(source),
+                                                name == "x2", tile, step, n_out, workers)
+        if ckey is not None:   # a correlation with the mask alone: kept for later templates
+            fresh[res] = (ckey, np.empty((n_strips, out.shape[0], step, tile[1]), dtype=out.dtype))
+        else:
+            live.append(res)
+    slots = strips.slots_for(n_strips, workers)
+    b = out.shape[0]
+    prods = [np.empty((b, tile[0], tile[1] // 2 + 1), strips.spectrum_dtype(out.dtype)) for _ in range(slots)]
+    bufs = [{res: np.empty((b, step, tile[1]), out.dtype) for res in live} for _ in range(slots)]
+    names = ("c", "s1", "s2", "n", "t1", "t2", "bad")
+    empty = np.empty((0, 0, 0, 0), dtype=out.dtype)
+    kern = _k.masked_scores_serial   # one thread per strip
+
+    def body(i, slot, fw):
+        r0 = i * step
+        nr = min(step, n_out - r0)
+        ys = {res: arr[i] for res, arr in cached.items()}
+        for res, name, kname in plan:
+            if res in ys:
+                continue
+            target = fresh[res][1][i] if res in fresh else bufs[slot][res]
+            strips.inverse_rows(signal[name][i], kspectra[kname], tile, mh - 1, nr, prods[slot], target, fw)
+            ys[res] = target
+        c, s1, s2, n, t1, t2, bad = (ys[r][:, None] if r in ys else empty for r in names)
+        kern(code, omit, c, s1, s2, n, t1, t2, bad, (0, 0, mw - 1), m, tm2, d, tol, floor, chunk,
+             out[:, :, r0:r0 + nr])
+
+    strips.for_each(n_strips, workers, body)
+    for ckey, arr in fresh.values():
+        matcher._derived[ckey] = arr

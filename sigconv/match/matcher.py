@@ -13,6 +13,7 @@ from numpy.typing import ArrayLike
 from sigconv._jit import resolve_workers, threads
 from sigconv._kernels import sliding as _k
 from sigconv._validate import check_int, check_option, float_dtype
+from sigconv.match import strips
 from sigconv.match._common import (
     _CENTRED,
     _CODES,
@@ -27,9 +28,6 @@ from sigconv.match._common import (
     _template_axes,
 )
 from sigconv.match.masked import (
-    _strip_inverse,
-    _strip_spectra,
-    _tile_shape,
     check_mask,
     check_masked_template,
     check_nan_policy,
@@ -156,43 +154,49 @@ class Matcher:
         ikey = key + ("inverse-std", tshape)
         if ikey not in self._derived:
             s1, s2, _ = self._stats(key, prep, tshape)
-            var = s2 - s1 * s1 * (1.0 / int(np.prod(tshape)))
-            ok = (var > tol * s2) & (var > 0.0)
-            inv = np.zeros(var.shape, dtype=prep.xc.dtype)
-            np.divide(1.0, np.sqrt(var, where=ok, out=np.ones_like(var)), out=inv, where=ok, casting="unsafe")
+            inv = strips.inverse_std(s1, s2, int(np.prod(tshape)), tol, prep.xc.dtype, self._workers)
             self._derived[ikey] = inv
             del self._sums[key + (tshape,)]   # only the factor is needed from now on
         return self._derived[ikey]
 
     def _strip_correlation(self, key, xc: np.ndarray, t: np.ndarray, tile, scale=None) -> np.ndarray:
         """'valid' 2D correlation ``(B, *S_out)`` of ``xc`` with ``t`` ``(1 or B, mh, mw)``
-        by overlap-save over strips of ``tile`` rows (``sigconv.match.masked``): the strips'
-        spectra are cached, each template costs a kernel spectrum of the strip's size and
-        one inverse per strip into buffers reused from template to template.  With ``scale =
-        (factor, c)`` it returns ``clip(corr * factor * c, -1, 1)`` (zncc), strip by strip."""
+        by overlap-save over strips of ``tile`` rows (:mod:`sigconv.match.strips`), strips on
+        threads: the strips' spectra are cached, each template costs a kernel spectrum of the
+        strip's size and, per strip, a product and the inverse transform of its valid rows,
+        into buffers reused from template to template.  With ``scale = (factor, c)`` it
+        returns ``clip(corr * factor * c, -1, 1)`` (zncc; ``c`` scales the kernel spectrum)."""
         mh, mw = t.shape[1:]
         oh, ow = xc.shape[1] - mh + 1, xc.shape[2] - mw + 1
         step = tile[0] - mh + 1
-        spectra = _strip_spectra(self, key + ("x", False), lambda _: xc, "x", tile, step, oh)
+        n_strips = -(-oh // step)
+        spectra = strips.strip_spectra(self._derived, key + ("x", False), xc, False, tile, step, oh,
+                                       self._workers)
         kspec = self._kernel_spectrum(t, tile)
-        bkey = key + ("strip-buffers", tile, (mh, mw), kspec.shape[0])
+        if scale is not None:
+            kspec *= scale[1]
+        slots = strips.slots_for(n_strips, self._workers)
+        bkey = key + ("strip-buffers", tile, (mh, mw), kspec.shape[0], slots)
         if bkey not in self._derived:
             shape = np.broadcast_shapes(spectra.shape[1:], kspec.shape)
-            self._derived[bkey] = (np.empty(shape, dtype=spectra.dtype),
-                                   np.empty(shape[:-2] + tile, dtype=xc.dtype))
-        prod, y = self._derived[bkey]
-        num = np.empty((y.shape[0], oh, ow), dtype=xc.dtype)
-        for i, r0 in enumerate(range(0, oh, step)):
-            _strip_inverse(spectra[i], kspec, tile, self._workers, prod, y)
+            self._derived[bkey] = [(np.empty(shape, dtype=spectra.dtype),
+                                    np.empty(shape[:-2] + (step, tile[1]), dtype=xc.dtype)) for _ in range(slots)]
+        buffers = self._derived[bkey]
+        num = np.empty((buffers[0][1].shape[0], oh, ow), dtype=xc.dtype)
+
+        def body(i, slot, fw):
+            r0 = i * step
             nr = min(step, oh - r0)
-            valid = y[:, mh - 1:mh - 1 + nr, mw - 1:mw - 1 + ow]
-            if scale is None:
-                num[:, r0:r0 + nr] = valid
-                continue
+            prod, y = buffers[slot]
+            valid = strips.inverse_rows(spectra[i], kspec, tile, mh - 1, nr, prod, y, fw)[..., mw - 1:mw - 1 + ow]
             rows = num[:, r0:r0 + nr]
-            np.multiply(valid, scale[0][:, r0:r0 + nr], out=rows)
-            rows *= scale[1]
-            np.clip(rows, -1.0, 1.0, out=rows)
+            if scale is None:
+                rows[...] = valid
+            else:
+                np.multiply(valid, scale[0][:, r0:r0 + nr], out=rows)
+                np.clip(rows, -1.0, 1.0, out=rows)
+
+        strips.for_each(n_strips, self._workers, body)
         return num
 
     def _kernel_spectrum(self, t: np.ndarray, fshape: tuple[int, ...]) -> np.ndarray:
@@ -317,7 +321,8 @@ class Matcher:
         floor = tol * prep.absmax ** 2 * m if score == "ncc" else 0.0
         tile = None
         if not fuse and len(tshape) == 2 and self._method(prep.xc, t_used[0], 2, method) == "fft":
-            tile = _tile_shape(prep.xc.shape[1:], tshape, _spectrum_shape(prep.xc.shape[1:]))
+            tile = strips.tile_shape(prep.xc.shape[1:], tshape, _spectrum_shape(prep.xc.shape[1:]),
+                                     self._workers)
         if tile is not None:   # match_many: strips of the cached signal, reused buffers
             if score == "zncc" and prep.bad is None:
                 # zncc = corr * (1 / sqrt(window variance)) / sqrt(t2): the window factor is
