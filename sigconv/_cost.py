@@ -39,6 +39,14 @@ from sigconv._plan import phase_geometry, phase_plan, phases_apply
 #: peak multiply-adds per second of one thread of the direct kernel, by computation dtype
 #: (measured with ``python -m benchmarks.calibrate``: K >= 64 reaches ~ this rate)
 RATE_DIRECT = {"f4": 28e9, "f8": 15.5e9, "c8": 7e9, "c16": 3.8e9}
+#: multiply-adds per second of one thread of the register tiles of
+#: :mod:`sigconv._kernels.tiles` (real data, one kernel row of more than eight taps, unit column
+#: stride and dilation): a tile of ``V`` outputs per vector takes ``K + V - 1`` steps for ``K``
+#: taps (``TILE_WIDTH`` bytes per vector).  Measured N = 1e6, one thread, on the Xeon of issue
+#: 14: float64 K = 64 / 256 / 1024 at 37 / 40 / 34e9, float32 56 / 74 / 80e9; faster than the
+#: lane layout at every K, so one-row kernels never take it
+RATE_TILED = {"f4": 78e9, "f8": 38e9}
+TILE_WIDTH = 64
 #: multiply-adds per second of one thread in the lane layout of :mod:`sigconv._kernels.lanes`
 #: (kernel rows of 8k taps, 512-bit vectors), and seconds per output of packing the signal
 #: into it and scattering the results back (float64's rate lowered from 30e9 on the Xeon of
@@ -150,9 +158,13 @@ def copy_elements(plan) -> int:
 
 @_per_plan
 def _direct_rate(plan) -> float:
-    """Multiply-adds per second of one thread of the direct kernel's blocked loop."""
+    """Multiply-adds per second of one thread of the direct kernel's blocked loop, or of its
+    register tiles for one row of more than eight taps (:data:`RATE_TILED`)."""
     taps = math.prod(plan.m)
-    return RATE_DIRECT[_code(plan.dtype)] * taps / (taps + HALF_RATE_TAPS)
+    code = _code(plan.dtype)
+    if code in RATE_TILED and taps == plan.m[-1] > 8 and plan.stride[-1] == 1 and plan.dilation[-1] == 1:
+        return RATE_TILED[code] * taps / (taps + TILE_WIDTH // plan.dtype.itemsize - 1)
+    return RATE_DIRECT[code] * taps / (taps + HALF_RATE_TAPS)
 
 
 @_per_plan

@@ -32,14 +32,21 @@ instead, where the loads are aligned (the wrapper chooses by cost).
 
 from __future__ import annotations
 
+from numba.core import types as nbtypes
+from numba.extending import overload
+
 from sigconv._jit import _renamed, default_width, jit, prange, serial_and_parallel, wide_vectors
 from sigconv._kernels.runs import tap_runs
+from sigconv._kernels.tiles import tiled_row, weight_table
 
 #: outputs per task (and per accumulator block); 2048 float64 = 16 KiB stays in L1
 BLOCK = 2048
 #: outputs per task for kernels of at most eight taps: one pass, so the block need not stay
 #: in L1, and longer tasks save their per-task overhead
 STREAM_BLOCK = 16 * 1024
+#: outputs per task of the register tiles (one weight table per task; whole tiles of 12
+#: vectors of 4, 8 or 16 outputs)
+TILED_BLOCK = 7680
 
 
 #: boundary modes the kernels apply themselves (:func:`source_index`); ``ZERO`` reads zeros
@@ -350,32 +357,58 @@ def _row_taps8(xb, wb, o, cnt, r_lo, r_hi, row0, dh, col0, sw, dw, Kw, bmode):
     _run8_streaming(o, cnt, xrow[col0:], wb[r_lo], Kw - 8, True)
 
 
-def _row_taps(xb, wb, o, cnt, r_lo, r_hi, row0, dh, col0, sw, dw, Kw, bmode):
-    """:func:`_block_taps` for one kernel row (``r_hi == r_lo + 1``) of other than eight taps,
-    unit column stride and dilation: the same passes (eight neighbours at a time, then the
-    rest of the row in one pass) without the tap list's other cases; a copy for fewer than
-    eight taps types its (never run) eights as the rest's pass (:func:`_row_variant`)."""
+@jit
+def _row_taps_short(xb, wb, o, cnt, r_lo, r_hi, row0, dh, col0, sw, dw, Kw, bmode):
+    """:func:`_block_taps` for a kernel of one row of fewer than eight taps (unit column
+    stride and dilation): the rest-of-row pass alone."""
     xrow = xb[source_index(row0 + r_lo * dh, xb.shape[0], bmode)]
-    wrow = wb[r_lo]
-    c = Kw - Kw   # a runtime zero: a literal would compile a second copy of the passes
-    while c + 8 <= Kw:
-        _run8(o, cnt, xrow[col0 + c:], wrow, c, c == 0)
-        c += 8
-    if c < Kw:
-        _rest_of_row(o, cnt, xrow[col0:], wrow, c, c == 0)
+    _rest_of_row(o, cnt, xrow[col0:], wb[r_lo], Kw - Kw, True)   # a runtime zero, as _block_taps passes
+
+
+def _long_row(o, cnt, xx, wrow):
+    """``o[j] = sum_c wrow[c] * xx[j + c]`` for ``j < cnt``, a row of more than eight taps:
+    register tiles (:mod:`sigconv._kernels.tiles`) for real dtypes, passes of eight taps and
+    the rest for complex ones (compiled for the dtype in use only)."""
+
+
+@overload(_long_row)
+def _long_row_typed(o, cnt, xx, wrow):
+    if isinstance(wrow.dtype, nbtypes.Float):
+        def tiled(o, cnt, xx, wrow):
+            tiled_row(o, cnt, xx, wrow, weight_table(wrow))
+        return tiled
+
+    def passes(o, cnt, xx, wrow):
+        Kw = wrow.shape[0]
+        c = 0
+        while c + 8 <= Kw:
+            _run8(o, cnt, xx[c:], wrow, c, c == 0)
+            c += 8
+        if c < Kw:
+            _rest_of_row(o, cnt, xx, wrow, c, False)
+    return passes
+
+
+@jit
+def _row_taps_long(xb, wb, o, cnt, r_lo, r_hi, row0, dh, col0, sw, dw, Kw, bmode):
+    """:func:`_block_taps` for one kernel row of more than eight taps, unit column stride and
+    dilation (:func:`_long_row`)."""
+    xrow = xb[source_index(row0 + r_lo * dh, xb.shape[0], bmode)]
+    _long_row(o, cnt, xrow[col0:], wb[r_lo])
 
 
 def _row_variant(name: str):
     """``(serial, parallel)`` :func:`conv_direct` for one kernel row, unit column stride and
     dilation: ``"8"`` eight taps (one streaming pass), ``"_short"`` fewer (the rest's pass
-    only), ``"_long"`` more."""
+    only), ``"_long"`` more (register tiles, longer tasks: the accumulators need no L1)."""
+    constants = {}
     if name == "8":
         taps = _row_taps8
     elif name == "_short":
-        taps = jit(_renamed(_row_taps, name, {"_run8": _rest_of_row}))
+        taps = _row_taps_short
     else:
-        taps = jit(_renamed(_row_taps, name))
-    return serial_and_parallel(_renamed(_conv_direct, "_row" + name, {"_block_taps": taps}))
+        taps, constants = _row_taps_long, {"BLOCK": TILED_BLOCK}
+    return serial_and_parallel(_renamed(_conv_direct, "_row" + name, {"_block_taps": taps, **constants}))
 
 
 #: the specialised direct kernels for one kernel row (see :func:`_row_variant`)

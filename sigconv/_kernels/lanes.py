@@ -30,6 +30,7 @@ import numpy as np
 from sigconv._jit import jit, prange, serial_and_parallel
 from sigconv._kernels.conv import ZERO, _tap_rows, source_index
 from sigconv._kernels.runs import lane_count, tap_runs
+from sigconv._kernels.tiles import aligned
 
 #: rows of lanes per task: a 16 KiB accumulator (128 rows of 128 bytes)
 ROWS = 128
@@ -95,14 +96,6 @@ def _pack(x, xp, Mb, ow, row0, bmode):
 pack_lanes, pack_lanes_parallel = serial_and_parallel(_pack)
 
 
-@jit
-def _aligned(n, like):
-    """A scratch vector of ``n`` elements of ``like``'s dtype starting on a 64-byte boundary."""
-    buf = np.empty(n + 64 // like.itemsize, like.dtype)
-    off = ((64 - buf.ctypes.data % 64) % 64) // like.itemsize
-    return buf[off:off + n]
-
-
 def _conv_lanes(xp, w, xi, wi, out, sh, dh, oh, bmode, Mb, B, a, span, i0, i1):
     """``out[b, i, a + j]`` (``i0 <= i < i1``, ``j < span``) of
     :func:`~sigconv._kernels.conv.conv_direct` (unit column stride and dilation) from the
@@ -119,7 +112,7 @@ def _conv_lanes(xp, w, xi, wi, out, sh, dh, oh, bmode, Mb, B, a, span, i0, i1):
         i = i0 + (task // nblk) % Ho
         m0 = (task % nblk) * B
         bc = min(B, Mb - m0)
-        o = _aligned(bc * L, out)
+        o = aligned(bc * L, out)
         r_lo, r_hi = _tap_rows(i, sh, dh, oh, H, Kh, bmode)
         if r_lo == r_hi:
             o[:] = 0
