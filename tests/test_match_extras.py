@@ -194,7 +194,8 @@ def test_strips_equal_whole_signal_transform(dtype, score, workers, rng, monkeyp
     x_nan[300:310, 20:40] = np.nan
     ts = [x[40 * i + 5:40 * i + 37, 30 * i:30 * i + 32].copy() for i in range(3)]
     w = _disc(32)
-    assert strips.tile_shape(x.shape, (32, 32), x.shape, workers) is not None   # the strip path runs
+    for cost in (dict(), dict(per_strip=1.2, kernels=1)):   # the strip paths run (masked, match_many)
+        assert strips.tile_shape(x.shape, (32, 32), x.shape, workers, **cost) is not None
     scale = 1.0 if score != "sqdiff" else None
     cases = [dict(), dict(mask=w), dict(mask=w, mode="same"), dict(mask=w, image=x_nan),
              dict(mask=w, image=x_nan, nan_policy="omit"), dict(image=x_nan, nan_policy="omit")]
@@ -210,7 +211,7 @@ def test_strips_equal_whole_signal_transform(dtype, score, workers, rng, monkeyp
     with monkeypatch.context() as mp:   # scipy's public transforms instead of its private bindings
         mp.setattr(strips, "_private_transforms", lambda: None)
         public = [run(case) for case in cases]
-    monkeypatch.setattr(strips, "tile_shape", lambda *a: None)
+    monkeypatch.setattr(strips, "tile_shape", lambda *a, **k: None)
     for (many, single), (pub_many, pub_single), case in zip(got, public, cases):
         want_many, want_single = run(case)
         for a, p, b in zip(many + single, pub_many + pub_single, want_many + want_single):

@@ -164,8 +164,9 @@ class Matcher:
         by overlap-save over strips of ``tile`` rows (:mod:`sigconv.match.strips`), strips on
         threads: the strips' spectra are cached, each template costs a kernel spectrum of the
         strip's size and, per strip, a product and the inverse transform of its valid rows,
-        into buffers reused from template to template.  With ``scale = (factor, c)`` it
-        returns ``clip(corr * factor * c, -1, 1)`` (zncc; ``c`` scales the kernel spectrum)."""
+        into buffers reused from template to template.  With ``scale`` (an array of the
+        output's shape) it returns ``clip(corr * scale, -1, 1)`` (zncc), scaled and clipped in
+        the strip's buffer, in cache."""
         mh, mw = t.shape[1:]
         oh, ow = xc.shape[1] - mh + 1, xc.shape[2] - mw + 1
         step = tile[0] - mh + 1
@@ -173,8 +174,6 @@ class Matcher:
         spectra = strips.strip_spectra(self._derived, key + ("x", False), xc, False, tile, step, oh,
                                        self._workers)
         kspec = self._kernel_spectrum(t, tile)
-        if scale is not None:
-            kspec *= scale[1]
         slots = strips.slots_for(n_strips, self._workers)
         bkey = key + ("strip-buffers", tile, (mh, mw), kspec.shape[0], slots)
         if bkey not in self._derived:
@@ -193,8 +192,8 @@ class Matcher:
             if scale is None:
                 rows[...] = valid
             else:
-                np.multiply(valid, scale[0][:, r0:r0 + nr], out=rows)
-                np.clip(rows, -1.0, 1.0, out=rows)
+                np.multiply(valid, scale[:, r0:r0 + nr], out=valid)
+                np.clip(valid, -1.0, 1.0, out=rows)
 
         strips.for_each(n_strips, self._workers, body)
         return num
@@ -321,15 +320,16 @@ class Matcher:
         floor = tol * prep.absmax ** 2 * m if score == "ncc" else 0.0
         tile = None
         if not fuse and len(tshape) == 2 and self._method(prep.xc, t_used[0], 2, method) == "fft":
+            # per template: one inverse transform per strip and one kernel spectrum
             tile = strips.tile_shape(prep.xc.shape[1:], tshape, _spectrum_shape(prep.xc.shape[1:]),
-                                     self._workers)
+                                     self._workers, per_strip=1.2, kernels=1)
         if tile is not None:   # match_many: strips of the cached signal, reused buffers
             if score == "zncc" and prep.bad is None:
-                # zncc = corr * (1 / sqrt(window variance)) / sqrt(t2): the window factor is
+                # zncc = corr(x, t / sqrt(t2)) * (1 / sqrt(window variance)): the window factor is
                 # shared by every template of this shape, the scores are a product per strip
                 inv = self._inverse_std(key, prep, tshape, tol)
-                out = self._strip_correlation(key, prep.xc, t_used.astype(dtype), tile,
-                                              scale=(inv, 1.0 / np.sqrt(float(t2[0]))))
+                out = self._strip_correlation(key, prep.xc, (t_used / np.sqrt(float(t2[0]))).astype(dtype),
+                                              tile, scale=inv)
             else:
                 num = self._strip_correlation(key, prep.xc, t_used.astype(dtype), tile)
                 out = self._combined_scores(key, score, prep, num, tshape, t2, tol, floor)

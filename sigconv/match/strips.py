@@ -68,17 +68,19 @@ def _private_transforms():
 
 
 def tile_shape(shape: tuple[int, int], tshape: tuple[int, ...], fshape: tuple[int, ...],
-               workers: int) -> tuple[int, int] | None:
+               workers: int, per_strip: float = 5.0, kernels: int = 2) -> tuple[int, int] | None:
     """Strips ``(L, W')`` of whole rows for the 2D correlations of a template much shorter
     than the signal, or None (one transform of the signal's size).
 
     ``L`` is a fast length of at least ``max(4 mh, 256)`` rows and at most ``_STRIP_POINTS``
-    points; among those, the one with the least time per thread: strips taken ``workers`` at
-    a time, each costing ``L (log2 L + log2 W')`` (ties: the fewest rows in all, then the
-    shortest strip).  Strips are used when they transform at most 1.3 times the rows of the
-    whole-signal transform (measured on a 1024² float32 image, 64² disc mask, masked zncc,
-    one thread, CPU time: 37 ms whole-image, 28 ms in 3 strips of 384 rows; two threads: 2
-    strips of 576 rows, one per thread).
+    points; among those, the one with the least time per thread, counted in transformed rows
+    times ``log2(L W')``: ``per_strip`` transforms of every strip, the strips taken
+    ``workers`` at a time, and ``kernels`` kernel spectra of ``L`` rows (ties: the shortest
+    strip).  The default counts masked zncc (2 forward and 3 inverse transforms per strip,
+    the spectra of the mask and the masked template); ``match_many`` without a mask passes
+    about one inverse per strip and one kernel.  Strips are used when they transform at most
+    1.3 times the rows of the whole-signal transform (measured on a 1024² float32 image, 64²
+    disc mask, masked zncc, one thread: 37 ms whole-image, 28 ms in 3 strips of 384 rows).
     """
     n, m, f, width = shape[0], tshape[0], fshape[0], fshape[1]
     out = n - m + 1
@@ -86,13 +88,12 @@ def tile_shape(shape: tuple[int, int], tshape: tuple[int, ...], fshape: tuple[in
     size = sfft.next_fast_len(max(4 * m, _TILE_MIN), real=True)
     while size < f and size * width <= _STRIP_POINTS:
         strips = -(-out // (size - m + 1))
-        cost = (-(-strips // workers) * size * (math.log2(size) + math.log2(width)), strips * size, size)
-        if best is None or cost < best[0]:
+        rows = per_strip * -(-strips // workers) * size + kernels * size / workers
+        cost = (rows * math.log2(size * width), size)
+        if strips * size <= 1.3 * f and (best is None or cost < best[0]):
             best = (cost, size)
         size = sfft.next_fast_len(size + 1, real=True)
-    if best is None or best[0][1] > 1.3 * f:
-        return None
-    return best[1], width
+    return None if best is None else (best[1], width)
 
 
 @functools.cache
@@ -220,3 +221,4 @@ def inverse_std(s1: np.ndarray, s2: np.ndarray, m: int, tol: float, dtype, worke
 
     for_each(n_blocks, workers, body)
     return out
+
