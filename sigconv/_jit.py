@@ -240,3 +240,28 @@ def run_parts(kernel, args: tuple, parts: int) -> list:
     futures = [pool.submit(kernel, *args, p, parts) for p in range(1, parts)]
     first = kernel(*args, 0, parts)
     return [first] + [f.result() for f in futures]
+
+
+def serial_and_threaded(func, combine=None):
+    """Compile ``func`` once, a kernel whose last two arguments are ``part, n_parts`` (it does
+    that share of its work); returns ``(serial, threaded)`` callables taking the other arguments.
+
+    ``serial(*args)`` is ``kernel(*args, 0, 1)``; ``threaded(*args)`` runs the ``n_parts =``
+    ``numba.get_num_threads()`` parts (:func:`threads` sets it) with :func:`run_parts` and
+    returns ``combine`` of their results (None without ``combine``).  The replacement of
+    :func:`serial_and_parallel` where compile time matters: one compiled copy, no ``prange``."""
+    kernel = jit(func)
+
+    def serial(*args):
+        return kernel(*args, 0, 1)
+
+    def threaded(*args):
+        results = run_parts(kernel, args, numba.get_num_threads())
+        return None if combine is None else combine(results)
+
+    for f, suffix in ((serial, "_serial"), (threaded, "_parallel")):
+        f.__name__ = f.__qualname__ = func.__name__.lstrip("_") + suffix
+        f.__module__ = func.__module__
+        f.__doc__ = func.__doc__
+        f.kernel = kernel
+    return serial, threaded

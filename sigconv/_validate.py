@@ -49,7 +49,26 @@ def as_array(name: str, value, *, allow_complex: bool = True, allow_empty: bool 
         raise TypeError(f"`{name}` must be real; got complex dtype {arr.dtype}")
     if arr.size == 0 and not allow_empty:
         raise ValueError(f"`{name}` must not be empty; got shape {arr.shape}")
-    return arr
+    return writable_view(arr)
+
+
+def writable_view(arr: np.ndarray) -> np.ndarray:
+    """``arr``, or a view of it flagged writeable when ``arr`` is a read-only view of writable
+    memory (pandas 3's ``to_numpy()``, ``np.broadcast_to``).
+
+    Numba types a read-only array apart from a writable one, so a read-only input would compile
+    every kernel it meets a second time (seconds on a first call).  sigconv never writes into
+    its inputs, so the view is safe; memory that is read-only itself (a read-only ``memmap``,
+    ``np.frombuffer`` of bytes) is returned as it is (no copy).
+    """
+    if arr.flags.writeable:
+        return arr
+    view = arr.view()
+    try:
+        view.flags.writeable = True
+    except ValueError:
+        return arr
+    return view
 
 
 def float_dtype(*arrays: np.ndarray) -> np.dtype:

@@ -1,7 +1,12 @@
 """Sliding-window kernels for template matching: window sums, score assembly, peak suppression.
 
 Numba only; inputs are trusted (the wrappers in :mod:`sigconv.match` validate, centre and
-allocate).  Every kernel is compiled as a ``(serial, parallel)`` pair from one source.
+allocate).  Every kernel with a parallel loop is one serial kernel that does part ``part`` of
+``n_parts`` of it (its last two arguments), exported as a ``(name_serial, name_parallel)`` pair
+of callables by :func:`sigconv._jit.serial_and_threaded`: the first does all the work on the
+calling thread, the second splits it over Numba's thread count (:func:`sigconv._jit.threads`)
+on Python threads.  One compiled copy each: a ``prange`` twin cost up to 0.7 s more to compile
+(the fused 2D scores), on every first call.
 
 Precision plan (why the sums look the way they do)
 ---------------------------------------------------
@@ -20,7 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sigconv._jit import jit, prange, serial_and_parallel
+from sigconv._jit import jit, serial_and_threaded
 
 
 @jit
@@ -35,7 +40,7 @@ def _sums(v, lo, hi):
     return a, b
 
 
-def _first_pass(src, m, block, s1, s2):
+def _first_pass(src, m, block, s1, s2, part, n_parts):
     """Window sums of ``src`` and ``src**2`` along the last axis.
 
     src : (R, n) float32 or float64, C-contiguous, finite.
@@ -46,7 +51,8 @@ def _first_pass(src, m, block, s1, s2):
     rows = src.shape[0]
     n_out = s1.shape[1]
     n_blocks = (n_out + block - 1) // block
-    for task in prange(rows * n_blocks):
+    n_tasks = rows * n_blocks
+    for task in range(part * n_tasks // n_parts, (part + 1) * n_tasks // n_parts):
         r = task // n_blocks
         i0 = (task % n_blocks) * block
         i1 = min(i0 + block, n_out)
@@ -64,10 +70,10 @@ def _first_pass(src, m, block, s1, s2):
             s2[r, i] = b
 
 
-first_pass_serial, first_pass_parallel = serial_and_parallel(_first_pass)
+first_pass_serial, first_pass_parallel = serial_and_threaded(_first_pass)
 
 
-def _middle_pass(src, m, block, chunk, out):
+def _middle_pass(src, m, block, chunk, out, part, n_parts):
     """Window sums of ``src`` along its middle axis.
 
     src : (O, n, I) float64, C-contiguous.  m : window length, 1 <= m <= n.
@@ -79,7 +85,8 @@ def _middle_pass(src, m, block, chunk, out):
     n_out = out.shape[1]
     n_blocks = (n_out + block - 1) // block
     n_chunks = (inner + chunk - 1) // chunk
-    for task in prange(n_outer * n_blocks * n_chunks):
+    n_tasks = n_outer * n_blocks * n_chunks
+    for task in range(part * n_tasks // n_parts, (part + 1) * n_tasks // n_parts):
         o = task // (n_blocks * n_chunks)
         rest = task % (n_blocks * n_chunks)
         i0 = (rest // n_chunks) * block
@@ -98,10 +105,10 @@ def _middle_pass(src, m, block, chunk, out):
                 out[o, i, c] = acc[c - c0]
 
 
-middle_pass_serial, middle_pass_parallel = serial_and_parallel(_middle_pass)
+middle_pass_serial, middle_pass_parallel = serial_and_threaded(_middle_pass)
 
 
-def _centre(x, centre, out):
+def _centre(x, centre, out, part, n_parts):
     """Centre each batch row and zero its non-finite samples.
 
     x : (B, S) float32 or float64.  centre : (B,) same dtype as ``x``.
@@ -109,7 +116,7 @@ def _centre(x, centre, out):
     Returns the number of non-finite samples of ``x``.
     """
     n_bad = 0
-    for b in prange(x.shape[0]):
+    for b in range(part * x.shape[0] // n_parts, (part + 1) * x.shape[0] // n_parts):
         cb = centre[b]
         for j in range(x.shape[1]):
             v = x[b, j]
@@ -121,16 +128,16 @@ def _centre(x, centre, out):
     return n_bad
 
 
-centre_serial, centre_parallel = serial_and_parallel(_centre)
+centre_serial, centre_parallel = serial_and_threaded(_centre, combine=sum)
 
 
-def _finite_mean(x, out):
+def _finite_mean(x, out, part, n_parts):
     """Mean of the finite samples of each row.
 
     x : (B, S) float32 or float64.  out : (B,) float64, written entirely (0 for a row with no
     finite sample).  Accumulates in float64.
     """
-    for b in prange(x.shape[0]):
+    for b in range(part * x.shape[0] // n_parts, (part + 1) * x.shape[0] // n_parts):
         acc = 0.0
         count = 0
         for j in range(x.shape[1]):
@@ -141,7 +148,7 @@ def _finite_mean(x, out):
         out[b] = acc / count if count > 0 else 0.0
 
 
-finite_mean_serial, finite_mean_parallel = serial_and_parallel(_finite_mean)
+finite_mean_serial, finite_mean_parallel = serial_and_threaded(_finite_mean)
 
 
 # score codes shared with sigconv.match
@@ -152,7 +159,7 @@ SQDIFF = 3
 ZDIST = 4
 
 
-def _combine(code, num, s1, s2, bad, m, t2, tol, floor, out):
+def _combine(code, num, s1, s2, bad, m, t2, tol, floor, out, part, n_parts):
     """Assemble scores from the sliding correlation and the window sums.
 
     code : score code (ZNCC, NCC, CCORR, SQDIFF, ZDIST above).
@@ -169,13 +176,13 @@ def _combine(code, num, s1, s2, bad, m, t2, tol, floor, out):
     has_bad = bad.shape[0] > 0
     inv_m = 1.0 / m
     if code == ZNCC and not has_bad:   # the common case, branch-free: vectorises
-        for p in prange(num.shape[0]):
+        for p in range(part * num.shape[0] // n_parts, (part + 1) * num.shape[0] // n_parts):
             var_m = s2[p] - s1[p] * s1[p] * inv_m
             r = np.float64(num[p]) / np.sqrt(max(var_m * t2, 1e-300))
             r = min(1.0, max(-1.0, r))
             out[p] = r if var_m > tol * s2[p] and var_m > 0.0 else 0.0
         return
-    for p in prange(num.shape[0]):
+    for p in range(part * num.shape[0] // n_parts, (part + 1) * num.shape[0] // n_parts):
         if has_bad and bad[p] > 0.5:
             out[p] = np.inf if code == ZDIST else np.nan
             continue
@@ -207,10 +214,10 @@ def _combine(code, num, s1, s2, bad, m, t2, tol, floor, out):
             out[p] = max(s2[p] - 2.0 * a + t2, 0.0)
 
 
-combine_serial, combine_parallel = serial_and_parallel(_combine)
+combine_serial, combine_parallel = serial_and_threaded(_combine)
 
 
-def _sliding_max_rows(src, d, out):
+def _sliding_max_rows(src, d, out, part, n_parts):
     """Maximum over ``[i - d, i + d]`` (clipped to the row) along the last axis.
 
     src : (R, n) float64, no NaN.  d >= 0.  out : (R, n) float64, written entirely.
@@ -218,7 +225,7 @@ def _sliding_max_rows(src, d, out):
     """
     n = src.shape[1]
     w = 2 * d + 1
-    for r in prange(src.shape[0]):
+    for r in range(part * src.shape[0] // n_parts, (part + 1) * src.shape[0] // n_parts):
         g = np.empty(n + 2 * d)  # prefix maxima within blocks of w, over the -inf padded row
         h = np.empty(n + 2 * d)  # suffix maxima within blocks of w
         total = n + 2 * d
@@ -241,10 +248,10 @@ def _sliding_max_rows(src, d, out):
             out[r, i] = max(h[i], g[i + 2 * d])
 
 
-sliding_max_rows_serial, sliding_max_rows_parallel = serial_and_parallel(_sliding_max_rows)
+sliding_max_rows_serial, sliding_max_rows_parallel = serial_and_threaded(_sliding_max_rows)
 
 
-def _sliding_max_cols(src, d, out):
+def _sliding_max_cols(src, d, out, part, n_parts):
     """Maximum over rows ``[i - d, i + d]`` (clipped) of a 2D array: ``out[i, c]``.
 
     src : (n, C) float64, no NaN.  out : (n, C) float64, written entirely.  O(n * d) per
@@ -254,7 +261,7 @@ def _sliding_max_cols(src, d, out):
     cols = src.shape[1]
     chunk = 256
     n_chunks = (cols + chunk - 1) // chunk
-    for t in prange(n_chunks):
+    for t in range(part * n_chunks // n_parts, (part + 1) * n_chunks // n_parts):
         c0 = t * chunk
         c1 = min(c0 + chunk, cols)
         w = 2 * d + 1
@@ -282,7 +289,7 @@ def _sliding_max_cols(src, d, out):
                 out[i, c] = max(h[i, c - c0], g[i + 2 * d, c - c0])
 
 
-sliding_max_cols_serial, sliding_max_cols_parallel = serial_and_parallel(_sliding_max_cols)
+sliding_max_cols_serial, sliding_max_cols_parallel = serial_and_threaded(_sliding_max_cols)
 
 
 def greedy_suppress(rows, cols, spacing, max_peaks, shape_r, shape_c, keep):
@@ -365,7 +372,7 @@ def _score_one(code, a, s1, s2, inv_m, m, t2, tol, floor):
     return max(s2 - 2.0 * a + t2, 0.0)
 
 
-def _scores_2d(code, xc, num, r0, c0, mh, mw, strip, chunk, t2, tol, floor, out):
+def _scores_2d(code, xc, num, r0, c0, mh, mw, strip, chunk, t2, tol, floor, out, part, n_parts):
     """Window sums and scores in one pass, for finite signals (no separate sum arrays).
 
     xc : (B, H, W) float32/float64 centred, finite.  num : (B, >= r0 + Ho, >= c0 + Wo) same
@@ -386,7 +393,8 @@ def _scores_2d(code, xc, num, r0, c0, mh, mw, strip, chunk, t2, tol, floor, out)
     n_chunks = (wo + chunk - 1) // chunk
     m = mh * mw
     inv_m = 1.0 / m
-    for task in prange(n_b * n_strips * n_chunks):
+    n_tasks = n_b * n_strips * n_chunks
+    for task in range(part * n_tasks // n_parts, (part + 1) * n_tasks // n_parts):
         b = task // (n_strips * n_chunks)
         rest = task % (n_strips * n_chunks)
         i0 = (rest // n_chunks) * strip
@@ -435,13 +443,14 @@ def _scores_2d(code, xc, num, r0, c0, mh, mw, strip, chunk, t2, tol, floor, out)
                 out[b, i, j0 + j] = _score_one(code, a, a1, a2, inv_m, m, tb, tol, floor)
 
 
-scores_2d_serial, scores_2d_parallel = serial_and_parallel(_scores_2d)
+scores_2d_serial, scores_2d_parallel = serial_and_threaded(_scores_2d)
 
 
 # ----------------------------------------------------------------------------- masked scores
 
 
-def _masked_scores(code, omit, c, s1, s2, n, t1, t2, bad, offsets, m, tm2, d, tol, floor, chunk, out):
+def _masked_scores(code, omit, c, s1, s2, n, t1, t2, bad, offsets, m, tm2, d, tol, floor, chunk, out,
+                   part, n_parts):
     """Scores of a masked template (or of a signal with missing samples) from correlations.
 
     The caller correlates, over the window's masked pixels ``w`` (and, with ``omit``, the
@@ -474,7 +483,8 @@ def _masked_scores(code, omit, c, s1, s2, n, t1, t2, bad, offsets, m, tm2, d, to
     use_t2 = t2.shape[0] > 0
     use_bad = bad.shape[0] > 0
     missing = np.inf if code == ZDIST else np.nan
-    for task in prange(nb * n0 * n1 * n_chunks):
+    n_tasks = nb * n0 * n1 * n_chunks
+    for task in range(part * n_tasks // n_parts, (part + 1) * n_tasks // n_parts):
         q = task // n_chunks
         k0 = (task % n_chunks) * chunk
         k1 = min(k0 + chunk, n2)
@@ -543,7 +553,7 @@ def _masked_one(code, a, x1, x2, u1, u2, count, m, tm2, db, tol, floor):
     return max(x2 - 2.0 * a - 2.0 * db * x1 + u2 + 2.0 * db * u1 + db * db * count, 0.0) * (m / count)
 
 
-masked_scores_serial, masked_scores_parallel = serial_and_parallel(_masked_scores)
+masked_scores_serial, masked_scores_parallel = serial_and_threaded(_masked_scores)
 
 
 @jit

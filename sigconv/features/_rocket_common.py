@@ -12,6 +12,7 @@ import numpy as np
 from sigconv import _minirocket as _mr
 from sigconv._jit import run_parts
 from sigconv._kernels import rocket as _rocket
+from sigconv._validate import writable_view
 
 
 @dataclass
@@ -36,6 +37,7 @@ def fit_rocket(series: np.ndarray, n_features: int, max_dilations: int,
 
     Random draws, in this order: the training example of each kernel/dilation combination,
     then its channels (see :func:`sigconv._minirocket.draw_channels`)."""
+    series = writable_view(series)   # a read-only array (pandas 3) would compile the kernels again
     n, n_channels, length = series.shape
     dilations, per_dilation = _mr.fit_dilations(length, n_features, max_dilations)
     n_out = _mr.N_KERNELS * int(per_dilation.sum())
@@ -66,6 +68,7 @@ def run_rocket_kernel(serial, parallel, series: np.ndarray, args: tuple, out: np
     twin of ``serial``, is not called: compiling it cost about 1.5 s on a first call (MiniRocket's
     first fit+transform 4.8 -> 2.9 s on an empty cache), for no speed gain over the blocks."""
     del parallel
+    series = writable_view(series)   # a read-only array (pandas 3) would compile the kernel again
     parts = min(workers, series.shape[0])
     n = series.shape[0]
 
