@@ -159,14 +159,17 @@ class Matcher:
             del self._sums[key + (tshape,)]   # only the factor is needed from now on
         return self._derived[ikey]
 
-    def _strip_correlation(self, key, xc: np.ndarray, t: np.ndarray, tile, scale=None) -> np.ndarray:
+    def _strip_correlation(self, key, xc: np.ndarray, t: np.ndarray, tile, scale=None,
+                           rows_only: bool = False) -> np.ndarray:
         """'valid' 2D correlation ``(B, *S_out)`` of ``xc`` with ``t`` ``(1 or B, mh, mw)``
         by overlap-save over strips of ``tile`` rows (:mod:`sigconv.match.strips`), strips on
         threads: the strips' spectra are cached, each template costs a kernel spectrum of the
         strip's size and, per strip, a product and the inverse transform of its valid rows,
         into buffers reused from template to template.  With ``scale`` (an array of the
         output's shape) it returns ``clip(corr * scale, -1, 1)`` (zncc), scaled and clipped in
-        the strip's buffer, in cache."""
+        the strip's buffer, in cache.  With ``rows_only`` it returns the valid rows at the
+        transform's width ``(B, Ho, W')``, the valid columns from ``mw - 1`` on (written by
+        the inverse transforms directly, for the fused scoring kernel)."""
         mh, mw = t.shape[1:]
         oh, ow = xc.shape[1] - mh + 1, xc.shape[2] - mw + 1
         step = tile[0] - mh + 1
@@ -175,18 +178,22 @@ class Matcher:
                                        self._workers)
         kspec = self._kernel_spectrum(t, tile)
         slots = strips.slots_for(n_strips, self._workers)
-        bkey = key + ("strip-buffers", tile, (mh, mw), kspec.shape[0], slots)
+        shape = np.broadcast_shapes(spectra.shape[1:], kspec.shape)
+        bkey = key + ("strip-buffers", tile, (mh, mw), shape[0], slots, rows_only)
         if bkey not in self._derived:
-            shape = np.broadcast_shapes(spectra.shape[1:], kspec.shape)
             self._derived[bkey] = [(np.empty(shape, dtype=spectra.dtype),
-                                    np.empty(shape[:-2] + (step, tile[1]), dtype=xc.dtype)) for _ in range(slots)]
+                                    None if rows_only else np.empty((shape[0], step, tile[1]), dtype=xc.dtype))
+                                   for _ in range(slots)]
         buffers = self._derived[bkey]
-        num = np.empty((buffers[0][1].shape[0], oh, ow), dtype=xc.dtype)
+        num = np.empty((shape[0], oh, tile[1] if rows_only else ow), dtype=xc.dtype)
 
         def body(i, slot, fw):
             r0 = i * step
             nr = min(step, oh - r0)
             prod, y = buffers[slot]
+            if rows_only:
+                strips.inverse_rows(spectra[i], kspec, tile, mh - 1, nr, prod, num[:, r0:r0 + nr], fw)
+                return
             valid = strips.inverse_rows(spectra[i], kspec, tile, mh - 1, nr, prod, y, fw)[..., mw - 1:mw - 1 + ow]
             rows = num[:, r0:r0 + nr]
             if scale is None:
@@ -318,11 +325,17 @@ class Matcher:
         m = int(np.prod(tshape))
         tol = _tolerance(tshape)
         floor = tol * prep.absmax ** 2 * m if score == "ncc" else 0.0
+        fused = fuse and prep.bad is None and len(tshape) <= 2
         tile = None
-        if not fuse and len(tshape) == 2 and self._method(prep.xc, t_used[0], 2, method) == "fft":
-            # per template: one inverse transform per strip and one kernel spectrum
+        if (fused or not fuse) and len(tshape) == 2 and self._method(prep.xc, t_used[0], 2, method) == "fft":
+            # per strip: its forward and inverse transforms (match_many: about one inverse, the
+            # forward ones are shared), and one kernel spectrum per template
             tile = strips.tile_shape(prep.xc.shape[1:], tshape, _spectrum_shape(prep.xc.shape[1:]),
-                                     self._workers, per_strip=1.2, kernels=1)
+                                     self._workers, per_strip=2.0 if fuse else 1.2, kernels=1)
+        if tile is not None and fused:   # one template: the correlation's valid rows, fused scores
+            num = self._strip_correlation(key, prep.xc, t_used.astype(dtype), tile, rows_only=True)
+            out = self._fused_scores(score, prep.xc, num, (0, tshape[1] - 1), tshape, t2, tol, floor)
+            return self._arrange(out, batch, axes)
         if tile is not None:   # match_many: strips of the cached signal, reused buffers
             if score == "zncc" and prep.bad is None:
                 # zncc = corr(x, t / sqrt(t2)) * (1 / sqrt(window variance)): the window factor is
@@ -335,7 +348,7 @@ class Matcher:
                 out = self._combined_scores(key, score, prep, num, tshape, t2, tol, floor)
             return self._arrange(out, batch, axes)
         num, offsets = self._correlation(key, prep.xc, t_used.astype(dtype), method)
-        if fuse and prep.bad is None and len(tshape) <= 2:
+        if fused:
             out = self._fused_scores(score, prep.xc, num, offsets, tshape, t2, tol, floor)
         else:
             sizes = zip(offsets, prep.xc.shape[1:], tshape, strict=True)
