@@ -33,7 +33,8 @@ from sigconv.match import Matcher, match_template
 
 def _timer(quick: bool):
     def t(fn):
-        return best_time(fn, repeat=3 if quick else 5, min_time=0.05 if quick else 0.2)
+        return best_time(fn, repeat=t.repeat, min_time=t.min_time)
+    t.repeat, t.min_time = (3, 0.05) if quick else (5, 0.2)
     return t
 
 
@@ -43,15 +44,21 @@ def _image(n: int, rng) -> np.ndarray:
     return (np.cumsum(np.cumsum(base, axis=0), axis=1) / n + base).astype(np.float32)
 
 
-def _cv2_one_thread(t, fn) -> float:
-    import cv2
+def _alternated(t, fns: dict, one_thread: bool = False) -> dict:
+    """Minimum times of ``fns`` (name -> callable) timed in alternation; with ``one_thread``
+    OpenCV is held to one thread meanwhile."""
+    import contextlib
 
-    before = cv2.getNumThreads()
-    cv2.setNumThreads(1)
-    try:
-        return t(fn)
-    finally:
-        cv2.setNumThreads(before)
+    names = list(fns)
+    with contextlib.ExitStack() as stack:
+        if one_thread and have("cv2"):
+            import cv2
+
+            before = cv2.getNumThreads()
+            cv2.setNumThreads(1)
+            stack.callback(cv2.setNumThreads, before)
+        times = best_times([fns[k] for k in names], repeat=t.repeat, min_time=t.min_time)
+    return dict(zip(names, times, strict=True))
 
 
 def _match_2d(quick: bool, t) -> list[Row]:
@@ -62,23 +69,25 @@ def _match_2d(quick: bool, t) -> list[Row]:
         image = _image(n, rng)
         for m in sizes:
             tpl = image[n // 3:n // 3 + m, n // 2:n // 2 + m].copy()
-            ours = t(lambda image=image, tpl=tpl: match_template(image, tpl))
             case = f"{n}² float32, template {m}²"
+            fns = {"ours": lambda image=image, tpl=tpl: match_template(image, tpl)}
             if have("skimage"):
                 from skimage.feature import match_template as sk_match
 
-                peer = t(lambda image=image, tpl=tpl: sk_match(image, tpl))
-                rows.append(Row("match 2D zncc", case, "skimage.match_template", ours, peer, 3.0))
+                fns["skimage"] = lambda image=image, tpl=tpl: sk_match(image, tpl)
             if have("cv2"):
                 import cv2
 
-                peer = t(lambda image=image, tpl=tpl: cv2.matchTemplate(image, tpl, cv2.TM_CCOEFF_NORMED))
-                rows.append(Row("match 2D zncc", case, "cv2 TM_CCOEFF_NORMED", ours, peer, 0.67))
-                one = t(lambda image=image, tpl=tpl: match_template(image, tpl, workers=1))
-                peer = _cv2_one_thread(t, lambda image=image, tpl=tpl: cv2.matchTemplate(
-                    image, tpl, cv2.TM_CCOEFF_NORMED))
-                rows.append(Row("match 2D zncc, 1 thread", case, "cv2 TM_CCOEFF_NORMED 1 thread", one, peer,
-                                0.67))
+                fns["cv2"] = lambda image=image, tpl=tpl: cv2.matchTemplate(image, tpl, cv2.TM_CCOEFF_NORMED)
+            got = _alternated(t, fns)
+            if "skimage" in got:
+                rows.append(Row("match 2D zncc", case, "skimage.match_template", got["ours"], got["skimage"], 3.0))
+            if "cv2" in got:
+                rows.append(Row("match 2D zncc", case, "cv2 TM_CCOEFF_NORMED", got["ours"], got["cv2"], 0.67))
+                one = _alternated(t, {"ours": lambda image=image, tpl=tpl: match_template(image, tpl, workers=1),
+                                      "cv2": fns["cv2"]}, one_thread=True)
+                rows.append(Row("match 2D zncc, 1 thread", case, "cv2 TM_CCOEFF_NORMED 1 thread", one["ours"],
+                                one["cv2"], 0.67))
     return rows
 
 
@@ -92,7 +101,7 @@ def _match_1d(quick: bool, t) -> list[Row]:
         if have("stumpy"):
             import stumpy
 
-            ours = t(lambda tpl=tpl: match_template(x, tpl, score="zdist"))
+            ours = t(lambda tpl=tpl: match_template(x, tpl, score="zdist"))   # stumpy: too slow to alternate
             if m > 1000:  # stumpy.mass takes minutes here (its sliding dot product is direct): once
                 peer = best_time(lambda tpl=tpl: stumpy.mass(tpl, x), repeat=1, min_time=0.0, warmup=False)
             else:  # seconds per call: one timed call after the JIT warm-up
@@ -103,16 +112,17 @@ def _match_1d(quick: bool, t) -> list[Row]:
 
             x32 = x.astype(np.float32)
             t32 = tpl.astype(np.float32)
-            ours = t(lambda x32=x32, t32=t32: match_template(x32, t32))
-            peer = t(lambda x32=x32, t32=t32: cv2.matchTemplate(
-                x32[None, :], t32[None, :], cv2.TM_CCOEFF_NORMED))
+
+            def peer(x32=x32, t32=t32):
+                return cv2.matchTemplate(x32[None, :], t32[None, :], cv2.TM_CCOEFF_NORMED)
+
+            got = _alternated(t, {"ours": lambda x32=x32, t32=t32: match_template(x32, t32), "cv2": peer})
             rows.append(Row("match 1D zncc", f"N=1e6 float32, m={m}", "cv2 TM_CCOEFF_NORMED 1×N",
-                            ours, peer, 1.0))
-            one = t(lambda x32=x32, t32=t32: match_template(x32, t32, workers=1))
-            peer = _cv2_one_thread(t, lambda x32=x32, t32=t32: cv2.matchTemplate(
-                x32[None, :], t32[None, :], cv2.TM_CCOEFF_NORMED))
+                            got["ours"], got["cv2"], 1.0))
+            one = _alternated(t, {"ours": lambda x32=x32, t32=t32: match_template(x32, t32, workers=1),
+                                  "cv2": peer}, one_thread=True)
             rows.append(Row("match 1D zncc, 1 thread", f"N=1e6 float32, m={m}",
-                            "cv2 TM_CCOEFF_NORMED 1×N 1 thread", one, peer, 1.0))
+                            "cv2 TM_CCOEFF_NORMED 1×N 1 thread", one["ours"], one["cv2"], 1.0))
     return rows
 
 
