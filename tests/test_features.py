@@ -262,6 +262,22 @@ def test_kernel_features_custom_banks(rng):
     assert_close(a.transform(X), kernel_features_naive(X[:, None], list(w), (1,), ("max",)))
 
 
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_kernel_features_short_series_and_threads_match_naive(dtype, rng, monkeypatch):
+    """Series shorter than the dilated kernels (every tap reaches past both edges), and the
+    rows split over threads (forced) give the same features as one thread and the naive loops."""
+    from sigconv.features import kernel as kernel_module
+
+    X = rng.normal(size=(5, 2, 3)).astype(dtype)
+    stats = ("mean", "max", "min", "ppv", "std")
+    kf = KernelFeatures(stats=stats, dilations=(1, 5)).fit(X)
+    F = kf.transform(X)
+    assert_close(F, kernel_features_naive(X, kf.weights_, (1, 5), stats), dtype=dtype,
+                 scale=np.abs(X).max(), n_terms=31)
+    monkeypatch.setattr(kernel_module, "PARALLEL_MIN_WORK", 0)
+    np.testing.assert_array_equal(kf.transform(X), F)
+
 def test_default_kernels():
     bank = default_kernels()
     assert len(bank) == 14

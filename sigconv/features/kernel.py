@@ -9,15 +9,20 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
+from sigconv._config import max_threads
 from sigconv._dispatch import dask_transform
 from sigconv._estimator import BASES, check_fitted, transformer_tags, validate_series
+from sigconv._jit import run_parts
+from sigconv._kernels import kernel_features as _kf
 from sigconv._validate import as_float_array, check_int
 from sigconv.features._common import feature_names
 
 __all__ = ["KernelFeatures", "default_kernels"]
 
-#: statistics KernelFeatures can compute per kernel output
+#: statistics KernelFeatures can compute per kernel output (codes of sigconv._kernels.kernel_features)
 STAT_OPTIONS = ("mean", "max", "min", "ppv", "std")
+#: multiply-adds below which the transform runs on the calling thread only
+PARALLEL_MIN_WORK = 1 << 22
 
 
 # ================================================================================ kernel bank
@@ -101,36 +106,6 @@ def _dilations_option(dilations) -> tuple[int, ...]:
     return tuple(check_int("dilations", d, minimum=1) for d in items)
 
 
-def _edge_correlate(X: np.ndarray, w: np.ndarray, dilation: int) -> np.ndarray:
-    """'same'-size correlation of ``X`` (..., L) with ``w`` dilated by ``dilation``, the series
-    extended by repeating its edge samples: ``y[t] = sum_j w[j] x[clip(t - left + j d)]`` with
-    ``left = ((len(w) - 1) d) // 2``."""
-    from sigconv.convolve import correlate
-
-    span = (w.shape[0] - 1) * dilation
-    left = span // 2
-    pads = [(0, 0)] * (X.ndim - 1) + [(left, span - left)]
-    Xp = np.pad(X, pads, mode="edge")
-    return correlate(Xp, w, mode="valid", dilation=dilation)
-
-
-def _summarise(Y: np.ndarray, stats: tuple[str, ...]) -> np.ndarray:
-    """The statistics of ``Y`` (..., L) over its last axis, stacked on a new last axis."""
-    out = []
-    for s in stats:
-        if s == "mean":
-            out.append(Y.mean(axis=-1))
-        elif s == "max":
-            out.append(Y.max(axis=-1))
-        elif s == "min":
-            out.append(Y.min(axis=-1))
-        elif s == "std":
-            out.append(Y.std(axis=-1))
-        else:  # ppv
-            out.append(np.count_nonzero(Y > 0, axis=-1) / Y.shape[-1])
-    return np.stack(out, axis=-1).astype(Y.dtype, copy=False)
-
-
 class KernelFeatures(*BASES):
     """Summary statistics of a bank of fixed convolution kernels.
 
@@ -200,13 +175,18 @@ class KernelFeatures(*BASES):
         series = validate_series(self, X, reset=False)
         stats = _stats_option(self.stats)
         dilations = _dilations_option(self.dilations)
-        blocks = []
-        for w in self.weights_:
-            wd = w.astype(series.dtype)
-            per_d = [_summarise(_edge_correlate(series, wd, d), stats) for d in dilations]
-            blocks.append(np.stack(per_d, axis=2))          # (n, C, D, S)
-        feats = np.stack(blocks, axis=2)                     # (n, C, F, D, S)
-        return np.ascontiguousarray(feats.reshape(series.shape[0], -1))
+        n, n_channels, length = series.shape
+        rows = series.reshape(n * n_channels, length)
+        lengths = [w.shape[0] for w in self.weights_]
+        starts = np.zeros(len(lengths) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=starts[1:])
+        out = np.empty((rows.shape[0], len(lengths), len(dilations), len(stats)), dtype=series.dtype)
+        work = rows.size * int(starts[-1]) * len(dilations)
+        parts = min(rows.shape[0], max_threads()) if work >= PARALLEL_MIN_WORK else 1
+        run_parts(_kf.kernel_stats, (rows, np.concatenate(self.weights_).astype(series.dtype), starts,
+                                     np.array(dilations, dtype=np.int64),
+                                     np.array([STAT_OPTIONS.index(s) for s in stats], dtype=np.int64), out), parts)
+        return out.reshape(n, -1)   # ordered channel, kernel, dilation, statistic
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         """Names ``[c{channel}_]{kernel}_d{dilation}_{stat}`` in the order of the features."""
