@@ -49,9 +49,35 @@ def test_row_variant_complex(K, dtype):
 
 
 def test_general_kernel_elsewhere():
-    assert conv.direct_kernel(2, 8, 1, 1, False) is conv.conv_direct
     assert conv.direct_kernel(1, 8, 2, 1, True) is conv.conv_direct_parallel
     assert conv.direct_kernel(1, 8, 1, 2, False) is conv.conv_direct
+    assert conv.direct_kernel(2, 8, 2, 1, False) is conv.conv_direct
+    assert conv.direct_kernel(2, 8, 1, 1, False) is not conv.conv_direct
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.complex128])
+@pytest.mark.parametrize("shape", [(2, 3), (3, 3), (3, 5), (5, 5), (2, 8), (4, 9), (3, 17)])
+def test_rows_variant_matches_general(shape, dtype):
+    """Kernels of several rows with unit column stride and dilation (the 2D entry kernel):
+    every boundary the kernel reads itself, edge rows and columns, row stride and dilation."""
+    rng = np.random.default_rng(shape[0] * 100 + shape[1])
+    Kh, Kw = shape
+    x = rng.standard_normal((2, 23, 90)).astype(dtype)
+    w = rng.standard_normal((2, Kh, Kw)).astype(dtype)
+    if np.dtype(dtype).kind == "c":
+        x, w = x + 1j * x[:, ::-1], w - 1j
+    xi = wi = np.arange(2, dtype=np.int64)
+    tol = 1e-5 if dtype == np.float32 else 1e-12
+    for bmode in (conv.ZERO, conv.WRAP, conv.SYMMETRIC, conv.REFLECT, conv.EDGE):
+        for sh, dh in ((1, 1), (2, 1), (1, 2)):
+            Ho = (23 + (Kh - 1) * dh) // sh
+            out = np.empty((2, Ho, 90 + Kw - 1), dtype)
+            geometry = (sh, 1, dh, 1, -(Kh - 1) * dh, -(Kw - 1), bmode)
+            general = np.empty_like(out)
+            conv.conv_direct(x, w, xi, wi, general, *geometry)
+            for parallel in (False, True):
+                conv.direct_kernel(Kh, Kw, 1, 1, parallel)(x, w, xi, wi, out, *geometry)
+                np.testing.assert_allclose(out, general, rtol=tol, atol=tol * Kh * Kw)
 
 
 def test_locate_checks_threshold_before_scoring(monkeypatch):

@@ -380,7 +380,7 @@ def _long_row_typed(o, cnt, xx, wrow):
 
     def passes(o, cnt, xx, wrow):
         Kw = wrow.shape[0]
-        c = 0
+        c = Kw - Kw   # a runtime zero (a literal compiles a second copy of _run8)
         while c + 8 <= Kw:
             _run8(o, cnt, xx[c:], wrow, c, c == 0)
             c += 8
@@ -397,12 +397,42 @@ def _row_taps_long(xb, wb, o, cnt, r_lo, r_hi, row0, dh, col0, sw, dw, Kw, bmode
     _long_row(o, cnt, xrow[col0:], wb[r_lo])
 
 
+@jit
+def _rows_taps(xb, wb, o, cnt, r_lo, r_hi, row0, dh, col0, sw, dw, Kw, bmode):
+    """:func:`_block_taps` for kernels of several rows, unit column stride and dilation: a
+    3×3 kernel in one pass, else each row's taps eight at a time, then the rest of the row in
+    one pass (the tap list's passes across rows, its 4/3/2/1 passes and its strided and
+    dilated cases are not compiled: a first 2D call compiles a third of the general loop)."""
+    rows = xb.shape[0]
+    if Kw == 3 and r_hi - r_lo == 3:
+        x0 = xb[source_index(row0 + r_lo * dh, rows, bmode), col0:]
+        x1 = xb[source_index(row0 + (r_lo + 1) * dh, rows, bmode), col0:]
+        x2 = xb[source_index(row0 + (r_lo + 2) * dh, rows, bmode), col0:]
+        _sum3x3(o, cnt, x0, x1, x2, wb[r_lo], wb[r_lo + 1], wb[r_lo + 2])
+        return
+    first = True
+    for r in range(r_lo, r_hi):
+        xrow = xb[source_index(row0 + r * dh, rows, bmode)]
+        wrow = wb[r]
+        c = Kw - Kw   # a runtime zero: a literal 0 would compile a second copy of _run8
+        while c + 8 <= Kw:
+            _run8(o, cnt, xrow[col0 + c:], wrow, c, first)
+            first = False
+            c += 8
+        if c < Kw:
+            _rest_of_row(o, cnt, xrow[col0:], wrow, c, first)
+            first = False
+
+
 def _row_variant(name: str):
-    """``(serial, parallel)`` :func:`conv_direct` for one kernel row, unit column stride and
-    dilation: ``"8"`` eight taps (one streaming pass), ``"_short"`` fewer (the rest's pass
-    only), ``"_long"`` more (register tiles, longer tasks: the accumulators need no L1)."""
+    """``(serial, parallel)`` :func:`conv_direct` for unit column stride and dilation: for one
+    kernel row ``"8"`` eight taps (one streaming pass), ``"_short"`` fewer (the rest's pass
+    only), ``"_long"`` more (register tiles, longer tasks: the accumulators need no L1); ``"s"``
+    several rows (:func:`_rows_taps`)."""
     constants = {}
-    if name == "8":
+    if name == "s":
+        taps = _rows_taps
+    elif name == "8":
         taps = _row_taps8
     elif name == "_short":
         taps = _row_taps_short
@@ -411,18 +441,19 @@ def _row_variant(name: str):
     return serial_and_parallel(_renamed(_conv_direct, "_row" + name, {"_block_taps": taps, **constants}))
 
 
-#: the specialised direct kernels for one kernel row (see :func:`_row_variant`)
-_ROW_VARIANTS = {name: _row_variant(name) for name in ("8", "_short", "_long")}
+#: the specialised direct kernels for unit column stride and dilation (see :func:`_row_variant`)
+_ROW_VARIANTS = {name: _row_variant(name) for name in ("8", "_short", "_long", "s")}
 
 
 def direct_kernel(Kh: int, Kw: int, sw: int, dw: int, parallel: bool):
     """The compiled direct kernel for a ``Kh × Kw`` kernel, column stride ``sw`` and dilation
-    ``dw``.  A single row with unit stride and dilation (every undilated, unstrided 1D
-    convolution) takes a copy specialised on ``Kw`` (eight, fewer, more): the same passes in
-    the same order, but a first call compiles 10 to 16 kernels instead of the general loop's
-    29 (cold first 1D call 6.7 -> ~2-3 s per dtype)."""
-    if Kh == 1 and sw == 1 and dw == 1:
-        name = "8" if Kw == 8 else "_short" if Kw < 8 else "_long"
+    ``dw``.  Unit column stride and dilation (every undilated, unstrided convolution, and the
+    polyphase form's inner problems) take a copy specialised on the shape: a single row on
+    ``Kw`` (eight, fewer, more: register tiles), several rows their row passes; a first call
+    compiles a fraction of the general loop's 29 kernels (cold first 1D call 6.7 -> ~2-3 s per
+    dtype, 2D 3×3 8.4 -> see :func:`_rows_taps`)."""
+    if sw == 1 and dw == 1:
+        name = "s" if Kh > 1 else "8" if Kw == 8 else "_short" if Kw < 8 else "_long"
         return _ROW_VARIANTS[name][1 if parallel else 0]
     return conv_direct_parallel if parallel else conv_direct
 
