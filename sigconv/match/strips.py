@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import functools
 import math
+import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
@@ -67,6 +68,7 @@ def _private_transforms():
     return None   # pragma: no cover - depends on the scipy release
 
 
+@functools.lru_cache(maxsize=256)
 def tile_shape(shape: tuple[int, int], tshape: tuple[int, ...], fshape: tuple[int, ...],
                workers: int, per_strip: float = 5.0, kernels: int = 2) -> tuple[int, int] | None:
     """Strips ``(L, W')`` of whole rows for the 2D correlations of a template much shorter
@@ -99,6 +101,10 @@ def tile_shape(shape: tuple[int, int], tshape: tuple[int, ...], fshape: tuple[in
 @functools.cache
 def _pool(n: int) -> ThreadPoolExecutor:
     return ThreadPoolExecutor(n, thread_name_prefix="sigconv-strips")
+
+
+if hasattr(os, "register_at_fork"):   # a forked child has none of the parent's threads: new pools
+    os.register_at_fork(after_in_child=_pool.cache_clear)
 
 
 def slots_for(n_tasks: int, workers: int) -> int:
