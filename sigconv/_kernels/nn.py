@@ -153,9 +153,10 @@ def col2im(dcols, kernel_size, stride, dilation, pad_left, grad_x):
     """
     n_chan, length = grad_x.shape
     l_out = dcols.shape[1]
-    grad_x[:, :] = 0
     for c in range(n_chan):
         g_row = grad_x[c]
+        for i in range(length):   # a loop, not grad_x[:] = 0: no broadcasting code to compile
+            g_row[i] = 0
         for j in range(kernel_size):
             row = dcols[c * kernel_size + j]
             off = j * dilation - pad_left

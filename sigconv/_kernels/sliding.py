@@ -305,11 +305,14 @@ def greedy_suppress(rows, cols, spacing, max_peaks, shape_r, shape_c, keep):
     cell = max(spacing, 1)
     gr = (shape_r + cell - 1) // cell
     gc = (shape_c + cell - 1) // cell
-    head = np.full(gr * gc, -1, dtype=np.int64)
-    nxt = np.full(k, -1, dtype=np.int64)
+    head = np.empty(gr * gc, dtype=np.int64)   # np.empty and loops: np.full compiles slower
+    nxt = np.empty(k, dtype=np.int64)
+    for i in range(gr * gc):
+        head[i] = -1
     accepted = 0
     for i in range(k):
         keep[i] = False
+        nxt[i] = -1
     for i in range(k):
         if max_peaks > 0 and accepted >= max_peaks:
             break
