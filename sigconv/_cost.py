@@ -68,6 +68,12 @@ RATE_SCALAR = 1.0e9
 #: multiply-adds per second of the blocked loop with a column stride (one tap per pass,
 #: gathered loads: N=1e6, K=64, stride 2 to 8 measured 1.8-2.3e9 float64)
 RATE_STRIDED = 2e9
+#: the step tiles of :mod:`sigconv._kernels.strided` (real data, a column stride or a
+#: dilation): multiply-adds per second counted over their steps, ``Kw + C * (V - 1)`` per
+#: output and kernel row (``C`` tap phases: the stride, or 1 for a dilation; ``V`` outputs per
+#: vector), and seconds per output of writing a dilated tile's outputs back, ``dw`` apart
+RATE_STEP_TILES = {"f4": 60e9, "f8": 32e9}
+STEP_SCATTER_SECONDS = 0.3e-9
 #: seconds per sample of the polyphase copy (:mod:`sigconv._kernels.polyphase`; measured
 #: 0.6-1.2 ns float64: a scalar gather), and per output of interleaving several output phases
 PHASE_PACK_SECONDS = 1.0e-9
@@ -242,6 +248,41 @@ def _phase_seconds(plan, threads: int) -> float:
             + min(_direct_seconds(inner, threads)))
 
 
+def step_tiles_apply(plan) -> bool:
+    """Whether the step tiles can compute ``plan``: real data, a column stride or a dilation
+    (not both)."""
+    sw, dw = plan.stride[-1], plan.dilation[-1]
+    return _code(plan.dtype) in RATE_STEP_TILES and (sw == 1) != (dw == 1)
+
+
+@_per_plan
+def _step_tile_parts(plan) -> float:
+    """Seconds (one thread) of the step tiles, edges included; infinite where they do not
+    apply."""
+    if not step_tiles_apply(plan):
+        return math.inf
+    sw, dw, kw = plan.stride[-1], plan.dilation[-1], plan.m[-1]
+    phases = min(sw, kw) if dw == 1 else 1
+    steps = math.prod(plan.m[:-1]) * (kw + phases * (TILE_WIDTH // plan.dtype.itemsize - 1))
+    outputs = plan.batch_size * math.prod(plan.n_out)
+    interior = outputs - edge_work(plan) // math.prod(plan.m)
+    scatter = STEP_SCATTER_SECONDS * interior if dw > 1 else 0.0
+    return interior * steps / RATE_STEP_TILES[_code(plan.dtype)] + scatter + min(_edge_seconds(plan))
+
+
+def _step_seconds(plan, threads: int) -> float:
+    return _step_tile_parts(plan) / _speedup(threads)
+
+
+def step_tiles_pay(plan, workers: int) -> bool:
+    """Whether the direct kernel should run in the step tiles (a column stride or dilation,
+    where they cost less than the polyphase form and the strided loop)."""
+    if not step_tiles_apply(plan):
+        return False
+    threads = direct_threads(plan, workers)
+    return _step_seconds(plan, threads) < min(*_direct_seconds(plan, threads), _phase_seconds(plan, threads))
+
+
 def phases_pay(plan, workers: int) -> bool:
     """Whether the direct kernel should run in the polyphase form (a column stride or
     dilation, where it costs less than the strided loop)."""
@@ -260,7 +301,8 @@ def lanes_pay(plan, threads: int) -> bool:
 def direct_cost(plan, workers: int) -> float:
     threads = direct_threads(plan, workers)
     wake = THREAD_WAKE if threads > 1 else 0.0
-    return OVERHEAD["direct"] + wake + min(*_direct_seconds(plan, threads), _phase_seconds(plan, threads))
+    return OVERHEAD["direct"] + wake + min(*_direct_seconds(plan, threads), _phase_seconds(plan, threads),
+                                           _step_seconds(plan, threads))
 
 
 def _c_fft(dtype: np.dtype, octaves: float, nd: int) -> float:

@@ -1,4 +1,9 @@
-"""Strided and dilated direct correlation through the polyphase form (wrapper side).
+"""Strided and dilated direct correlation: the step tiles and the polyphase form (wrapper side).
+
+Real data with a column stride or a dilation (not both) run in the register tiles of
+:mod:`sigconv._kernels.strided`, which read the signal's phases in place
+(:func:`step_tiles`); the other cases take the polyphase form below where the cost model
+prefers it.
 
 :mod:`sigconv._kernels.polyphase` explains the layout: the signal is copied into its phase
 signals, the kernel into its tap phases, and the unit-stride direct kernels run on them, one
@@ -18,6 +23,7 @@ from sigconv import _cost
 from sigconv._jit import threads
 from sigconv._kernels.conv import ZERO
 from sigconv._kernels.polyphase import conv_phase_tiles, conv_phase_tiles_parallel, pack_phases, pack_phases_parallel
+from sigconv._kernels.strided import step_kernel
 from sigconv._plan import Plan, phase_geometry, phase_plan
 
 
@@ -27,6 +33,19 @@ def _tap_phases(w3: np.ndarray, c: int, kc: int) -> np.ndarray:
     padded = np.zeros((nw, kh, kc * c), w3.dtype)
     padded[..., :kw] = w3
     return np.ascontiguousarray(padded.reshape(nw, kh, kc, c).transpose(0, 1, 3, 2)).reshape(nw, kh * c, kc)
+
+
+def step_tiles(x3: np.ndarray, w3: np.ndarray, xi: np.ndarray, wi: np.ndarray, out: np.ndarray, geometry,
+               n_threads: int) -> None:
+    """Compute ``out`` of :func:`~sigconv._kernels.conv.conv_direct` (``geometry`` = its
+    ``(sh, sw, dh, dw, oh, ow, bmode)``, a column stride or a dilation, real data) in the
+    step tiles of :mod:`sigconv._kernels.strided`."""
+    sh, sw, dh, dw, oh, ow, bmode = geometry
+    with threads(n_threads):
+        if dw == 1:
+            step_kernel(sw, False, n_threads > 1)(x3, w3, xi, wi, out, sh, sw, dh, oh, ow, bmode)
+        else:
+            step_kernel(dw, True, n_threads > 1)(x3, w3, xi, wi, out, sh, dh, dw, oh, ow, bmode)
 
 
 def phase_direct(x3: np.ndarray, w3: np.ndarray, xi: np.ndarray, wi: np.ndarray, out: np.ndarray, geometry,

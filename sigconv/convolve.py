@@ -5,8 +5,8 @@ signal (convolved axes last, boundary extension) and the kernel (flipped for a c
 conjugated for a correlation, dilated for the transforms), then runs one of three methods:
 
 * ``"direct"``: the blocked Numba kernel of :mod:`sigconv._kernels.conv`, which computes only
-  the requested (strided) outputs; a column stride or dilation runs in the polyphase form of
-  :mod:`sigconv._polyphase` (unit-stride loads on the signal's phases);
+  the requested (strided) outputs; a column stride or dilation runs in the step tiles or the
+  polyphase form of :mod:`sigconv._polyphase` (the signal's phases, read in place or copied);
 * ``"fft"``: one transform per signal (:func:`sigconv._fft.fft_convolve`), or the block
   transforms where that one transform's scratch would pass 1.25x the output plus a few MiB;
 * ``"overlap-add"``: block transforms for long signals (:func:`sigconv._fft.block_convolve`).
@@ -34,7 +34,7 @@ from sigconv._kernels.conv import conv_direct_points, direct_kernel
 from sigconv._kernels.lanes import correlate_lanes
 from sigconv._padding import extend
 from sigconv._plan import METHOD_OPTIONS, MODE_OPTIONS, Plan, make_plan, mode_range, place_axes
-from sigconv._polyphase import phase_direct
+from sigconv._polyphase import phase_direct, step_tiles
 from sigconv._validate import check_option
 
 Mode = Literal["full", "same", "valid"]
@@ -137,14 +137,17 @@ def _unit_direct(x3, w3, xi, wi, out, geometry, plan: Plan, n_threads: int, fini
 
 def _direct(xe: np.ndarray, w: np.ndarray, plan: Plan, offsets, workers: int, bmode: int = _conv.ZERO,
             finite_kernel: bool = True) -> np.ndarray:
-    """The direct kernel, through the polyphase form for a column stride or dilation where
-    the cost model prefers it (:mod:`sigconv._polyphase`)."""
+    """The direct kernel, through the step tiles or the polyphase form for a column stride or
+    dilation where the cost model prefers them (:mod:`sigconv._polyphase`)."""
     x3, w3 = _as3d(xe, plan.nd), _as3d(w, plan.nd)
     xi, wi = _batch_index(plan)
     n_out = plan.n_out if plan.nd == 2 else (1,) + plan.n_out
     out = np.empty((plan.batch_size,) + n_out, plan.dtype)
     n_threads = _cost.direct_threads(plan, workers)
     geometry = _geometry(plan, offsets, bmode)
+    if _cost.step_tiles_pay(plan, workers):
+        step_tiles(x3, w3, xi, wi, out, geometry, n_threads)
+        return out.reshape(plan.out_shape)
     if (finite_kernel or bmode != _conv.ZERO) and _cost.phases_pay(plan, workers):
         def run(x, w, xi, wi, out, geometry, inner):
             _unit_direct(x, w, xi, wi, out, geometry, inner, n_threads)

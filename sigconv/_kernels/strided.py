@@ -1,0 +1,330 @@
+"""Strided and dilated direct correlation in register tiles, reading the signal in place.
+
+The register tiles of :mod:`sigconv._kernels.tiles` broadcast one input sample at a time to a
+tile of output vectors; here the samples a tile broadcasts are ``step`` apart in the signal
+(:func:`step_tile_kernel`), so the phases of a strided or dilated correlation are computed
+without a copy of the signal's phases (the polyphase form of :mod:`sigconv._kernels.polyphase`
+first writes that copy: one pass over the input, as much time as all the multiply-adds of a
+stride of 8):
+
+* **stride** ``sw`` (unit tap spacing): output ``j`` is ``sum_p sum_q x[(j + q)*sw + p + ow] *
+  w[p + sw*q]``: for each tap phase ``p`` a unit-stride correlation of the samples ``sw`` apart
+  with the taps ``w[p::sw]``.  The lanes are consecutive outputs; the tile adds each phase to
+  its accumulators (``sw * (Kc + V - 1)`` steps for ``K`` taps, ``Kc = K / sw``, against
+  ``K + V - 1`` at stride 1).
+* **dilation** ``dw`` (unit stride): the outputs ``j = r + dw*m`` of one output phase ``r``
+  read the samples ``x[r + dw*(m + c) + ow]``: a unit-stride correlation of the samples ``dw``
+  apart with the whole kernel row.  The lanes are outputs ``dw`` apart; a tile is computed in
+  a scratch vector and then written to its outputs (``K + V - 1`` steps, as at stride 1).
+
+The masked first and last steps of each phase leave the lanes they do not concern unchanged,
+so a non-finite sample reaches only the outputs whose window covers it.  Same contract as
+:func:`~sigconv._kernels.conv.conv_direct` for real dtypes; outputs whose window leaves
+``[0, W)`` take the bounds-checked scalar loop.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from llvmlite import ir
+from numba.core import cgutils, types
+from numba.extending import intrinsic
+
+from sigconv._jit import _renamed, jit, prange, serial_and_parallel
+from sigconv._kernels.conv import _interior, _point, _tap_rows, source_index
+from sigconv._kernels.tiles import VECTOR_BYTES, _pointer, _splat, aligned, lane_width
+
+#: outputs per task (one weight table per kernel row and phase per task)
+BLOCK = 8192
+#: output vectors per tile: one pointer register per vector into the signal, plus the step's
+#: offset (12 pointers would not fit the 16 general registers of x86-64: LLVM then chains
+#: an integer addition per load, on the ports the multiply-adds need)
+ROWS = 8
+
+
+def step_tile_kernel(rows: int, accumulate: bool):
+    """The intrinsic ``tile(o, oj, x, xj, step, wt, k)``: ``o[oj + V*v + t] (+)= sum_{c < k}
+    w[c] * x[xj + (V*v + t + c) * step]`` for ``v < rows``, ``t < V`` (``+=`` where
+    ``accumulate``), from the weight table ``wt`` of :func:`~sigconv._kernels.tiles.weight_table`."""
+
+    @intrinsic
+    def tile(typingctx, o, oj, x, xj, step, wt, k):
+        return types.void(o, oj, x, xj, step, wt, k), lambda context, builder, sig, args: _step_tile_ir(
+            context, builder, sig, args, rows, accumulate)
+
+    return tile
+
+
+def _step_tile_ir(context, builder, signature, args, rows, accumulate):
+    """The IR of :func:`step_tile_kernel` (the tile of :mod:`sigconv._kernels.tiles` with
+    samples ``step`` apart and, where ``accumulate``, accumulators loaded from ``o``)."""
+    o_t, _, x_t, _, _, wt_t, _ = signature.args
+    o_a, oj_v, x_a, xj_v, step_v, wt_a, k_v = args
+    i64, i32 = ir.IntType(64), ir.IntType(32)
+    elt = context.get_value_type(o_t.dtype)
+    width = VECTOR_BYTES // context.get_abi_sizeof(elt)
+    vty = ir.VectorType(elt, width)
+    fmuladd = cgutils.get_or_insert_function(
+        builder.module, ir.FunctionType(vty, [vty] * 3),
+        f"llvm.fmuladd.v{width}{'f64' if isinstance(elt, ir.DoubleType) else 'f32'}")
+    attributes = builder.function.attributes   # 512-bit registers where the CPU has them
+    try:
+        set.add(attributes, f'"min-legal-vector-width"="{VECTOR_BYTES * 8}"')
+        set.add(attributes, f'"prefer-vector-width"="{VECTOR_BYTES * 8}"')
+    except Exception:   # pragma: no cover - a future llvmlite with a stricter set
+        pass
+    oj_v, xj_v, step_v, k_v = (builder.sext(v, i64) if v.type.width < 64 else v for v in (oj_v, xj_v, step_v, k_v))
+    obase = _pointer(context, builder, o_t, o_a, oj_v)
+    optrs = [builder.bitcast(builder.gep(obase, [ir.Constant(i64, width * v)]), vty.as_pointer()) for v in range(rows)]
+    align = context.get_abi_sizeof(elt)
+    accs = [cgutils.alloca_once_value(builder, builder.load(p, align=align) if accumulate else ir.Constant(vty, None))
+            for p in optrs]
+    xbase = _pointer(context, builder, x_t, x_a, xj_v)
+    vstep = builder.mul(step_v, ir.Constant(i64, width))   # samples between the tile's vectors
+    xptrs = [builder.gep(xbase, [builder.mul(vstep, ir.Constant(i64, v))]) for v in range(rows)]
+    wbase = _pointer(context, builder, wt_t, wt_a, ir.Constant(i64, 0))
+    lanes = ir.Constant(ir.VectorType(i32, width), list(range(width)))
+    steps = builder.add(k_v, ir.Constant(i64, width - 1))
+    head = builder.select(builder.icmp_signed("<", k_v, ir.Constant(i64, width - 1)), k_v,
+                          ir.Constant(i64, width - 1))
+    tail = builder.select(builder.icmp_signed(">", k_v, head), k_v, head)   # [head, tail): every lane
+
+    def one_step(d, masked):
+        w = builder.load(builder.bitcast(builder.gep(wbase, [builder.mul(d, ir.Constant(i64, width))]),
+                                         vty.as_pointer()), align=VECTOR_BYTES)
+        if masked:   # lanes t with 0 <= d - t < k
+            d32 = builder.trunc(d, i32)
+            lo = builder.trunc(builder.sub(d, builder.sub(k_v, ir.Constant(i64, 1))), i32)
+            keep = builder.and_(builder.icmp_signed("<=", lanes, _splat(builder, d32, ir.VectorType(i32, width))),
+                                builder.icmp_signed(">=", lanes, _splat(builder, lo, ir.VectorType(i32, width))))
+        offset = builder.mul(d, step_v)
+        for v, acc in enumerate(accs):
+            sample = builder.load(builder.gep(xptrs[v], [offset]))
+            old = builder.load(acc)
+            new = builder.call(fmuladd, [w, _splat(builder, sample, vty), old])
+            builder.store(builder.select(keep, new, old) if masked else new, acc)
+
+    for lo, hi, masked in ((ir.Constant(i64, 0), head, True), (head, tail, False), (tail, steps, True)):
+        with cgutils.for_range_slice(builder, lo, hi, ir.Constant(i64, 1), inc=True) as (d, _):
+            one_step(d, masked)
+    for ptr, acc in zip(optrs, accs):
+        builder.store(builder.load(acc), ptr, align=align)
+    return context.get_dummy_value()
+
+
+#: tiles of :data:`~sigconv._kernels.tiles.ROWS` output vectors and of one, assigning or adding
+tile_set, tile1_set = step_tile_kernel(ROWS, False), step_tile_kernel(1, False)
+tile_add, tile1_add = step_tile_kernel(ROWS, True), step_tile_kernel(1, True)
+
+
+#: bytes of input a sub-block of outputs reads per phase (they stay in L1 across the phases):
+#: strides from 4 (a block of outputs then reads 256 KiB or more, and each tap phase would
+#: stream it from L2 again: N = 1e6, K = 64, stride 8 measured 1.2-1.4 ms in sub-blocks
+#: against 1.6-1.7 ms without; stride 2 ~10% slower in them), with weight tables up to
+#: ``TABLE_BYTES`` (past it the tables, cycled once per sub-block, would leave L1 instead:
+#: K = 1001, stride 8, 0.39 ms in sub-blocks, 0.38 ms without)
+SPAN_BYTES = 32 * 1024
+TABLE_BYTES = 16 * 1024
+#: bytes of one table row (a vector)
+ALIGN_BYTES = 64
+
+
+@jit
+def _tables(wb, r_lo, r_hi, C):
+    """The weight tables (:func:`~sigconv._kernels.tiles.weight_table`) of the tap phases
+    ``wb[r, p::C]`` of kernel rows ``[r_lo, r_hi)``, row ``(r - r_lo) * C + p`` of a 64-byte
+    aligned array, and their tap counts."""
+    Kw = wb.shape[1]
+    width = lane_width(wb)
+    kc = (Kw + C - 1) // C
+    T = (kc + width - 1) * width
+    n = (r_hi - r_lo) * C
+    tab = aligned(n * T, wb).reshape(n, T)
+    ks = np.empty(n, np.int64)
+    for r in range(r_lo, r_hi):
+        for p in range(C):
+            row = (r - r_lo) * C + p
+            k = (Kw - p + C - 1) // C
+            ks[row] = k
+            for d in range(k + width - 1):
+                for t in range(width):
+                    c = d - t
+                    tab[row, d * width + t] = wb[r, p + c * C] if 0 <= c < k else 0
+    return tab, ks
+
+
+@jit
+def _exact(xrow, wrow, base, step, k, zero):
+    """``sum_{c < k} wrow[c] * xrow[base + c * step]`` (an interior window)."""
+    acc = zero
+    for c in range(k):
+        acc += wrow[c] * xrow[base + c * step]
+    return acc
+
+
+#: the samples' step, fixed at compile time in each copy of the kernels (0: read at run time)
+STEP = 0
+
+
+def _phase_tiles(o, cnt, xrow, x0, step, wrow, wt, first, zero):
+    """``o[m] (+)= sum_c wrow[c] * xrow[x0 + (m + c) * step]`` for ``m < cnt`` (``first``:
+    assign; ``wt`` the table of ``wrow``; ``zero`` of the accumulator type): whole tiles, then
+    single vectors, then one output at a time.  A copy with a fixed :data:`STEP` reads the
+    samples at constant offsets (a step read at run time costs an integer addition per load,
+    on the ports the multiply-adds need)."""
+    if STEP > 0:
+        step = STEP
+    k = wrow.shape[0]
+    width = lane_width(o)
+    span = ROWS * width
+    full = cnt - cnt % span
+    vec = cnt - cnt % width
+    for m in range(0, full, span):
+        if first:
+            tile_set(o, m, xrow, x0 + m * step, step, wt, k)
+        else:
+            tile_add(o, m, xrow, x0 + m * step, step, wt, k)
+    for m in range(full, vec, width):
+        if first:
+            tile1_set(o, m, xrow, x0 + m * step, step, wt, k)
+        else:
+            tile1_add(o, m, xrow, x0 + m * step, step, wt, k)
+    for m in range(vec, cnt):
+        s = _exact(xrow, wrow, x0 + m * step, step, k, zero)
+        o[m] = s if first else o[m] + s
+
+
+@jit
+def _edges(orow, xb, wb, j0, a, e, j1, r_lo, r_hi, row0, dh, sw, dw, ow, W, Kw, H, bmode, zero):
+    """Outputs ``[j0, a)`` and ``[e, j1)`` of a block (windows leaving the signal): the
+    bounds-checked scalar loop, kernel row by row."""
+    for j in range(j0, a):
+        orow[j] = zero
+    for j in range(e, j1):
+        orow[j] = zero
+    for r in range(r_lo, r_hi if j0 < a or e < j1 else r_lo):
+        xrow, wrow = xb[source_index(row0 + r * dh, H, bmode)], wb[r]
+        for j in range(j0, a):
+            orow[j] += _point(xrow, wrow, j, sw, dw, ow, W, Kw, zero, bmode)
+        for j in range(e, j1):
+            orow[j] += _point(xrow, wrow, j, sw, dw, ow, W, Kw, zero, bmode)
+
+
+def _conv_stride_tiles(x, w, xi, wi, out, sh, sw, dh, oh, ow, bmode):
+    """Column stride ``sw`` with unit tap spacing (module docstring): each tap phase of each
+    kernel row adds its tiles to a sub-block of outputs whose input stays in L1.  Tasks are
+    (batch row, output row, block of columns), spread over threads by the parallel variant."""
+    nb, Ho, Wo = out.shape
+    H, W = x.shape[1], x.shape[2]
+    Kh, Kw = w.shape[1], w.shape[2]
+    C = min(sw, Kw)
+    nblk = (Wo + BLOCK - 1) // BLOCK
+    ilo, ihi = _interior(Wo, W, Kw, sw, 1, ow)
+    span = ROWS * lane_width(out)
+    sw_ = STEP if STEP > 0 else sw
+    kc = (Kw + C - 1) // C
+    if sw_ >= 4 and Kh * C * (kc + lane_width(out) - 1) * ALIGN_BYTES <= TABLE_BYTES:
+        sub = max(span, SPAN_BYTES // (out.itemsize * sw_) // span * span)
+    else:
+        sub = BLOCK
+    for task in prange(nb * Ho * nblk):
+        b = task // (Ho * nblk)
+        i = (task // nblk) % Ho
+        j0 = (task % nblk) * BLOCK
+        j1 = min(Wo, j0 + BLOCK)
+        orow = out[b, i]
+        orow[j0] = 0
+        zero = orow[j0]
+        r_lo, r_hi = _tap_rows(i, sh, dh, oh, H, Kh, bmode)
+        a, e = max(j0, ilo), min(j1, ihi)
+        if a >= e or r_lo == r_hi:   # no interior: every output of the block is an edge
+            a = e = j0
+        xb, wb = x[xi[b]], w[wi[b]]
+        row0 = i * sh + oh
+        if a < e:
+            tab, ks = _tables(wb, r_lo, r_hi, C)
+            for s0 in range(a, e, sub):
+                s1 = min(e, s0 + sub)
+                for r in range(r_lo, r_hi):
+                    xrow = xb[source_index(row0 + r * dh, H, bmode)]
+                    for p in range(C):
+                        row = (r - r_lo) * C + p
+                        _phase_tiles(orow[s0:s1], s1 - s0, xrow, s0 * sw + ow + p, sw, wb[r, p::sw], tab[row],
+                                     row == 0, zero)
+        _edges(orow, xb, wb, j0, a, e, j1, r_lo, r_hi, row0, dh, sw, 1, ow, W, Kw, H, bmode, zero)
+
+
+
+
+def _conv_dilation_tiles(x, w, xi, wi, out, sh, dh, dw, oh, ow, bmode):
+    """Tap spacing ``dw`` with unit column stride (module docstring): the outputs of each
+    output phase, ``dw`` apart, are computed in a scratch row of tiles and written back, a
+    sub-block at a time (its input stays in L1 across the phases).  Tasks are (batch row,
+    output row, block of columns)."""
+    nb, Ho, Wo = out.shape
+    H, W = x.shape[1], x.shape[2]
+    Kh, Kw = w.shape[1], w.shape[2]
+    nblk = (Wo + BLOCK - 1) // BLOCK
+    ilo, ihi = _interior(Wo, W, Kw, 1, dw, ow)
+    span = ROWS * lane_width(out)
+    sub = max(span * dw, SPAN_BYTES // out.itemsize // (span * dw) * (span * dw))
+    for task in prange(nb * Ho * nblk):
+        b = task // (Ho * nblk)
+        i = (task // nblk) % Ho
+        j0 = (task % nblk) * BLOCK
+        j1 = min(Wo, j0 + BLOCK)
+        orow = out[b, i]
+        orow[j0] = 0
+        zero = orow[j0]
+        r_lo, r_hi = _tap_rows(i, sh, dh, oh, H, Kh, bmode)
+        a, e = max(j0, ilo), min(j1, ihi)
+        if a >= e or r_lo == r_hi:
+            a = e = j0
+        xb, wb = x[xi[b]], w[wi[b]]
+        row0 = i * sh + oh
+        if a < e:
+            tab, _ = _tables(wb, r_lo, r_hi, 1)
+            scratch = aligned(sub, orow).reshape(dw, sub // dw)
+            for s0 in range(a, e, sub):
+                s1 = min(e, s0 + sub)
+                for r0 in range(min(dw, s1 - s0)):   # outputs s0 + r0 + dw * m
+                    cnt = (s1 - s0 - r0 + dw - 1) // dw
+                    for r in range(r_lo, r_hi):
+                        xrow = xb[source_index(row0 + r * dh, H, bmode)]
+                        _phase_tiles(scratch[r0], cnt, xrow, s0 + r0 + ow, dw, wb[r], tab[r - r_lo], r == r_lo, zero)
+                _interleave(orow[s0:s1], scratch, s1 - s0, dw)
+        _edges(orow, xb, wb, j0, a, e, j1, r_lo, r_hi, row0, dh, 1, dw, ow, W, Kw, H, bmode, zero)
+
+
+def _interleave(o, phases, cnt, step):
+    """``o[m * step + r] = phases[r, m]`` for ``m * step + r < cnt`` (a fixed :data:`STEP`
+    makes it the vectorised shuffle of ``step`` rows)."""
+    if STEP > 0:
+        step = STEP
+    full = cnt // step
+    for m in range(full):
+        for r in range(step):
+            o[m * step + r] = phases[r, m]
+    for r in range(cnt - full * step):
+        o[full * step + r] = phases[r, full]
+
+
+#: steps with their own compiled copies (larger ones read the step at run time)
+FIXED_STEPS = range(2, 9)
+_COPIES: dict = {}
+
+
+def step_kernel(step: int, dilated: bool, parallel: bool):
+    """The compiled :func:`_conv_stride_tiles` (``dilated``: :func:`_conv_dilation_tiles`)
+    for a stride (dilation) of ``step``, serial or parallel; a copy per step of
+    :data:`FIXED_STEPS`, made on first use (only the steps a program uses are compiled)."""
+    fixed = step if step in FIXED_STEPS else 0
+    key = (fixed, dilated)
+    if key not in _COPIES:
+        suffix = f"_step{fixed}"
+        tiles = jit(_renamed(_phase_tiles, suffix, {"STEP": fixed}))
+        kernel = _conv_dilation_tiles if dilated else _conv_stride_tiles
+        interleave = jit(_renamed(_interleave, suffix, {"STEP": fixed}))
+        _COPIES[key] = serial_and_parallel(_renamed(kernel, suffix, {"_phase_tiles": tiles, "STEP": fixed,
+                                                                     "_interleave": interleave}))
+    return _COPIES[key][1 if parallel else 0]
