@@ -220,6 +220,28 @@ def test_strips_equal_whole_signal_transform(dtype, score, workers, rng, monkeyp
             assert_close(p, b, dtype=dtype, scale=scale, n_terms=32 * 32, k=64.0)
 
 
+@pytest.mark.parametrize("masked", [False, True])
+def test_match_many_templates_of_several_heights_sharing_a_strip_height(masked, rng):
+    """Templates of 32, 30 and 40 rows use strips of the same height but start them every
+    ``L - mh + 1`` rows: the strips' cached spectra must not be shared between them."""
+    from sigconv.match import strips
+
+    x = rng.standard_normal((620, 150))
+    ts = [x[10:42, 5:37].copy(), x[100:130, 40:72].copy(), x[300:340, 60:92].copy()]
+    tiles = {strips.tile_shape(x.shape, t.shape, x.shape, 1, 1.2, 1) for t in ts}
+    assert len(tiles) == 1 and None not in tiles
+    masks = None
+    if masked:   # corners cut off
+        masks = [np.ones(t.shape, bool) for t in ts]
+        for w in masks:
+            w[:4, :4] = w[-4:, -4:] = False
+    many = Matcher(x, workers=1).match_many(ts, mask=masks)
+    for i, (got, t) in enumerate(zip(many, ts)):
+        want = match_template(x, t, mask=None if masks is None else masks[i], workers=1)
+        assert_close(got, want, dtype=np.float64, n_terms=t.size, k=64.0)
+        assert np.unravel_index(np.argmax(got), got.shape) == [(10, 5), (100, 40), (300, 60)][i]
+
+
 def test_strip_inverse_std_equals_direct_formula(rng):
     """The cached zncc window factor of ``match_many``: ``1/sqrt(s2 - s1**2/m)``, 0 for
     constant windows, in blocks on threads."""

@@ -23,7 +23,10 @@ signal's spectra (of ``x``, ``x**2``, ``v``) and its correlations with each mask
 the :class:`~sigconv.match.Matcher`, so a further template with a mask already seen costs one
 kernel spectrum and one inverse transform (three under "omit").  Without
 "omit" the template sums are constants, and Pearson's ``r`` needs three correlations.  The
-scores are assembled by ``sigconv._kernels.sliding.masked_scores``.
+scores are assembled by ``sigconv._kernels.sliding.masked_scores``.  For a 2D template much
+shorter than the image, the correlations and scores run over overlap-save strips of rows,
+strips on threads (:mod:`sigconv.match.strips`); the strips' correlations with a mask are
+what is kept for later templates.
 """
 
 from __future__ import annotations

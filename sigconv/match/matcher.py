@@ -67,7 +67,9 @@ class Matcher:
     cheaper to redo than to store).  With
     ``mode='same'`` the signal is padded by the template's extent, so the reuse is among
     templates of one shape.  Masked templates and "omit" also keep the spectra of the signal's
-    square and validity map, and the correlations of each mask already seen.
+    square and validity map, and the correlations of each mask already seen.  A 2D template
+    much shorter than the signal is correlated over overlap-save strips of rows, strips on
+    threads (:mod:`sigconv.match.strips`): the cached spectra are then the strips'.
     :meth:`match_many` scores a list of templates at once.
 
     Parameters

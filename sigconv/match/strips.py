@@ -180,7 +180,7 @@ def strip_spectra(cache: dict, key, array: np.ndarray, squared: bool, tile: tupl
     """Spectra ``(strips, B, L, W'//2+1)`` of the overlapping strips of ``tile[0]`` rows of
     ``array`` ``(B, H, W)`` (of its square if ``squared``), one per ``step`` output rows, the
     last zero-padded; cached in ``cache`` under ``key``, computed strip by strip on threads."""
-    ckey = key + ("strips", tile, squared)
+    ckey = key + ("strips", tile, step, n_out, squared)   # the strips' starts depend on the template
     if ckey in cache:
         return cache[ckey]
     starts = range(0, n_out, step)
