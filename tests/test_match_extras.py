@@ -197,8 +197,9 @@ def test_strips_equal_whole_signal_transform(dtype, score, workers, rng, monkeyp
     for cost in (dict(), dict(per_strip=1.2, kernels=1)):   # the strip paths run (masked, match_many)
         assert strips.tile_shape(x.shape, (32, 32), x.shape, workers, **cost) is not None
     scale = 1.0 if score != "sqdiff" else None
-    cases = [dict(), dict(mask=w), dict(mask=w, mode="same"), dict(mask=w, image=x_nan),
-             dict(mask=w, image=x_nan, nan_policy="omit"), dict(image=x_nan, nan_policy="omit")]
+    cases = [dict(), dict(mode="same"), dict(mask=w), dict(mask=w, mode="same"), dict(mask=w, image=x_nan),
+             dict(mask=w, image=x_nan, nan_policy="omit"), dict(image=x_nan, nan_policy="omit"),
+             dict(image=np.stack([x, x[::-1] * 2.0])), dict(mask=w, image=np.stack([x, x[::-1] * 2.0]))]
 
     def run(case):
         case = dict(case)
