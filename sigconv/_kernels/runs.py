@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from numba.extending import overload
 
-from sigconv._jit import wide_vectors, with_globals
+from sigconv._jit import jit, wide_vectors, with_globals
 
 #: bytes of outputs side by side in the lane layout (two 512-bit vectors)
 LANE_BYTES = 128
@@ -33,8 +33,8 @@ LANED = False
 
 def _tap_run(o, cnt, xx, wrow, c, first):
     """``o[j] (+)= sum_{t < TAPS} wrow[c + t] * xx[j + (c + t) * step]`` (``first``: assign,
-    else add), ``step`` 1 or the lane count.  One copy per ``TAPS`` from 1 to 8 and ``LANED``:
-    the branches on them fold away."""
+    else add), ``step`` 1 or the lane count.  One copy per ``LANED`` with ``TAPS = 8``: the
+    branches on them fold away."""
     wide_vectors()
     step = lane_count(xx) if LANED else 1
     x = xx[c * step:]
@@ -68,33 +68,40 @@ def _tap_run(o, cnt, xx, wrow, c, first):
             o[j] += acc
 
 
-#: the compiled passes of 1 to 7 taps (set in each compiled copy of :func:`_rest_pass`)
-_run1 = _run2 = _run3 = _run4 = _run5 = _run6 = _run7 = None
+def _rest_source(name: str) -> str:
+    """Source of the pass over a row's last one to seven taps: one function with a loop per
+    tap count (seven functions would each pay Numba's fixed cost per compiled function:
+    1.4 s against ~0.5 s cold), each loop as :func:`_tap_run` writes it."""
+    lines = [f"def {name}(o, cnt, xx, wrow, c, first):",
+             "    wide_vectors()",
+             "    step = lane_count(xx) if LANED else 1",
+             "    x = xx[c * step:]",
+             "    rest = wrow.shape[0] - c"]
+    for taps in range(1, 8):
+        lines.append(f"    {'if' if taps == 1 else 'elif' if taps < 7 else 'else'}"
+                     + (f" rest == {taps}:" if taps < 7 else ":"))
+        lines += [f"        w{t} = wrow[c + {t}]" for t in range(taps)]
+        lines += ["        for j in range(cnt):", "            acc = w0 * x[j]"]
+        lines += [f"            acc += w{t} * x[j + {t} * step]" for t in range(1, taps)]
+        lines += ["            if first:", "                o[j] = acc",
+                  "            else:", "                o[j] += acc"]
+    return "\n".join(lines) + "\n"
 
 
-def _rest_pass(o, cnt, xx, wrow, c, first):
-    """The taps ``c`` to the end of the row (one to seven of them) in one pass."""
-    rest = wrow.shape[0] - c
-    if rest == 1:
-        _run1(o, cnt, xx, wrow, c, first)
-    elif rest == 2:
-        _run2(o, cnt, xx, wrow, c, first)
-    elif rest == 3:
-        _run3(o, cnt, xx, wrow, c, first)
-    elif rest == 4:
-        _run4(o, cnt, xx, wrow, c, first)
-    elif rest == 5:
-        _run5(o, cnt, xx, wrow, c, first)
-    elif rest == 6:
-        _run6(o, cnt, xx, wrow, c, first)
-    else:
-        _run7(o, cnt, xx, wrow, c, first)
+def _rest_pass(laned: bool, suffix: str):
+    """The compiled pass of a row's last one to seven taps (:func:`_rest_source`), the taps one
+    sample apart or a lane width apart."""
+    name = "_rest_pass" + suffix
+    namespace = {"wide_vectors": wide_vectors, "lane_count": lane_count, "LANED": laned}
+    exec(compile(_rest_source(name), __file__, "exec"), namespace)   # file named for Numba's cache
+    func = namespace[name]
+    func.__module__ = __name__
+    func.__doc__ = "``o[j] (+)= sum_{c <= t < K} wrow[t] * xx[j + t * step]``: the last one to seven taps."
+    return jit(func)
 
 
 def tap_runs(laned: bool):
     """``(run8, rest)``: the pass of eight taps ``c..c+7`` and the pass of a row's last one to
     seven taps, for taps one sample apart (``laned=False``) or a lane width apart."""
     family = "lanes" if laned else "row"
-    runs = [with_globals(_tap_run, f"_{taps}_{family}", TAPS=taps, LANED=laned) for taps in range(1, 9)]
-    rest = with_globals(_rest_pass, f"_{family}", **{f"_run{taps}": run for taps, run in enumerate(runs, 1)})
-    return runs[7], rest
+    return with_globals(_tap_run, f"_8_{family}", TAPS=8, LANED=laned), _rest_pass(laned, f"_{family}")

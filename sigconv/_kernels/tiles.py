@@ -147,15 +147,18 @@ def weight_table(wrow):
     is ``K + V - 1`` vector copies (it is built per task)."""
     k = wrow.shape[0]
     width = lane_width(wrow)
-    padded = np.zeros(k + 2 * width - 2, wrow.dtype)
+    wt = aligned((k + width - 1) * width + k + 2 * width - 2, wrow)
+    padded = wt[(k + width - 1) * width:]   # scratch after the table
+    for i in range(width - 1):
+        padded[i] = 0
+        padded[k + width - 1 + i] = 0
     for i in range(k):
         padded[width - 1 + i] = wrow[k - 1 - i]
-    wt = aligned((k + width - 1) * width, wrow)
     for d in range(k + width - 1):
         base = k + width - 2 - d
         for t in range(width):
             wt[d * width + t] = padded[base + t]
-    return wt
+    return wt[:(k + width - 1) * width]
 
 
 @jit
