@@ -148,9 +148,9 @@ WARMUPS: dict[str, Callable[[], None]] = {
 
 
 #: areas that start once these are done: they call the engine's direct kernel, which the engine's
-#: own warm-up compiles (in parallel they would compile it twice)
-AFTER = {"engine 2D": ("engine 1D",), "filters": ("engine 1D",), "match": ("engine 1D",),
-         "features": ("engine 1D",)}
+#: own warm-up compiles (in parallel they would compile it twice); nn and features have kernels
+#: of their own
+AFTER = {"engine 2D": ("engine 1D",), "filters": ("engine 1D",), "match": ("engine 1D",)}
 
 
 def _timed(name: str) -> tuple[str, float]:
