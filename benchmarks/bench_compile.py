@@ -49,6 +49,9 @@ FIRST_CALLS = {
                           "m.fit(X[:, None, :].astype('f4'), y, epochs=1, progress=False)"),
     "MiniRocket fit+transform": "from sigconv.features import MiniRocket; MiniRocket(random_state=0).fit_transform(X)",
     "KernelFeatures fit+transform": "from sigconv.features import KernelFeatures; KernelFeatures().fit_transform(X)",
+    "MultiRocket fit+transform": ("from sigconv.features import MultiRocket; "
+                                  "MultiRocket(random_state=0).fit_transform(X)"),
+    "Hydra fit+transform": "from sigconv.features import Hydra; Hydra(random_state=0).fit_transform(X)",
 }
 QUICK = ("convolve", "ewma")
 
