@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+import scipy.fft as sfft
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from sigconv.match import Matcher, find_peaks, locate, match_template
@@ -260,3 +261,32 @@ def test_strip_inverse_std_equals_direct_formula(rng):
             assert got.dtype == dtype
             assert_close(got, want, dtype=dtype)
             assert np.all(got[0, :20] == 0) and np.all(got[1, 5] == 0)
+
+
+@settings(max_examples=25, deadline=None)
+@given(h=st.integers(300, 900), w=st.integers(8, 90), mh=st.integers(4, 70), mw=st.integers(4, 8),
+       workers=st.sampled_from([1, 2, 3]), masked=st.booleans(), seed=st.integers(0, 2**16))
+def test_strips_equal_whole_on_any_geometry(h, w, mh, mw, workers, masked, seed):
+    """Strips of rows ("chunked") equal the one whole-signal transform ("whole") for any image
+    height, template height and thread count: every output row is written once, by the strip
+    that holds it (including a short last strip).  Templates of 16 samples or more: the
+    scores of tinier ones amplify rounding by the window's tiny variance."""
+    from unittest import mock
+
+    from sigconv.match import strips
+
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((h, w)) + 5.0
+    t = rng.standard_normal((mh, mw))
+    mask = None
+    if masked:
+        mask = rng.random(t.shape) < 0.7
+        mask.flat[:2] = True   # two pixels at least, of different values
+        t.flat[1] = t.flat[0] + 1.0
+    fshape = tuple(sfft.next_fast_len(n, real=True) for n in x.shape)
+    assume(strips.tile_shape(x.shape, t.shape, fshape, workers, *(() if masked else (2.0, 1))) is not None)
+    chunked = match_template(x, t, mask=mask, workers=workers, method="fft")
+    with mock.patch.object(strips, "tile_shape", lambda *a, **k: None):
+        whole = match_template(x, t, mask=mask, workers=workers, method="fft")
+    # both are transforms: their rounding grows with the transform's size, over the window's std
+    assert_close(chunked, whole, dtype=np.float64, n_terms=x.size, k=64.0)
