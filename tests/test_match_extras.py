@@ -290,3 +290,25 @@ def test_strips_equal_whole_on_any_geometry(h, w, mh, mw, workers, masked, seed)
         whole = match_template(x, t, mask=mask, workers=workers, method="fft")
     # both are transforms: their rounding grows with the transform's size, over the window's std
     assert_close(chunked, whole, dtype=np.float64, n_terms=x.size, k=64.0)
+
+
+@pytest.mark.parametrize("offset", [0.0, 1e3, 1e4])
+def test_strips_float32_zncc_on_photograph_is_offset_proof(offset):
+    """The strip path (a 600 x 512 photograph, a 64² template) keeps §3's DC-offset guarantee:
+    float32 zncc within 1e-3 of the float64 scores (masked: 1e-4) and inside [-1, 1]."""
+    from sigconv.match import load_signal, strips
+
+    cbook = pytest.importorskip("matplotlib.cbook")
+    image, _ = load_signal(cbook.get_sample_data("grace_hopper.jpg", asfileobj=False))
+    image = image.astype(np.float64)
+    template = image[300:364, 200:264].copy()
+    assert strips.tile_shape(image.shape, template.shape, image.shape, 1) is not None
+    for mask, bound in ((None, 1e-3), (_disc(64), 1e-4)):
+        exact = match_template(image, template, mask=mask, workers=1)
+        for workers in (1, 2):
+            got = match_template((image + offset).astype(np.float32), (template + offset).astype(np.float32),
+                                 mask=mask, workers=workers)
+            assert got.dtype == np.float32
+            assert np.max(np.abs(got - exact)) < bound
+            assert np.max(np.abs(got)) <= 1.0
+            assert np.unravel_index(np.argmax(got), got.shape) == (300, 200)
