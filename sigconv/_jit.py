@@ -32,12 +32,13 @@ except ImportError:  # pragma: no cover - Windows: Numba's own unlocked cache fi
     fcntl = None
 
 import numba
+import numpy as np
 from numba.core import caching as _caching
 from numba.core import types as nbtypes
 from numba.extending import intrinsic
 
 from sigconv._config import CACHE, FASTMATH_FLAGS, cache_dir, max_threads
-from sigconv._validate import check_int
+from sigconv._validate import check_int, writable_view
 
 prange = numba.prange
 
@@ -249,14 +250,16 @@ def serial_and_threaded(func, combine=None):
     ``serial(*args)`` is ``kernel(*args, 0, 1)``; ``threaded(*args)`` runs the ``n_parts =``
     ``numba.get_num_threads()`` parts (:func:`threads` sets it) with :func:`run_parts` and
     returns ``combine`` of their results (None without ``combine``).  The replacement of
-    :func:`serial_and_parallel` where compile time matters: one compiled copy, no ``prange``."""
+    :func:`serial_and_parallel` where compile time matters: one compiled copy, no ``prange``.
+    Read-only array arguments (``np.broadcast_to``, pandas 3) are passed as writable views
+    (:func:`~sigconv._validate.writable_view`), so they do not compile the kernel again."""
     kernel = jit(func)
 
     def serial(*args):
-        return kernel(*args, 0, 1)
+        return kernel(*_writable(args), 0, 1)
 
     def threaded(*args):
-        results = run_parts(kernel, args, numba.get_num_threads())
+        results = run_parts(kernel, _writable(args), numba.get_num_threads())
         return None if combine is None else combine(results)
 
     for f, suffix in ((serial, "_serial"), (threaded, "_parallel")):
@@ -265,3 +268,9 @@ def serial_and_threaded(func, combine=None):
         f.__doc__ = func.__doc__
         f.kernel = kernel
     return serial, threaded
+
+
+def _writable(args: tuple) -> tuple:
+    if not any(isinstance(a, np.ndarray) and not a.flags.writeable for a in args):
+        return args
+    return tuple(writable_view(a) if isinstance(a, np.ndarray) else a for a in args)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from numba.core import types
 
 import sigconv
 from sigconv import nn
@@ -70,3 +71,20 @@ def test_nn_and_minirocket_readonly_input(rng):
     mr = MiniRocket(n_features=168, random_state=0, n_jobs=1).fit(x)
     _no_readonly_compiles(lambda v: mr.transform(v), x)
     _no_readonly_compiles(lambda v: MiniRocket(n_features=168, random_state=0, n_jobs=1).fit(v).biases_, x)
+
+
+def test_sliding_kernels_never_see_a_readonly_array(rng):
+    """The matching kernels get writable views of read-only arguments (a broadcast template
+    norm, a pandas 3 signal), so none has a read-only signature, whatever ran before."""
+    from sigconv._kernels import sliding
+
+    x = rng.standard_normal(400)
+    ro = _readonly(x)
+    for signal in (x, ro, _readonly(np.stack([x, -x]))):
+        sigconv.match_template(signal, x[50:80].copy())
+    sigconv.locate(ro, x[50:80].copy())
+    kernels = [v.kernel for v in vars(sliding).values() if hasattr(v, "kernel")]
+    assert kernels
+    for kernel in kernels:
+        readonly = [s for s in kernel.signatures if any(isinstance(a, types.Array) and not a.mutable for a in s)]
+        assert not readonly, kernel
