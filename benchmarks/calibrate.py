@@ -3,7 +3,8 @@
 ``python -m benchmarks.calibrate`` times each method of the engine on a few shapes (one thread)
 and prints the constants that make the model's estimates match: the direct rate by dtype, the
 per-``S log2 S`` cost of 1D transforms by dtype and size, the 2D lane layout's rates, the
-strided loop's rate and the polyphase copy's cost per sample, the
+step tiles' rate and cost per sample read, the strided loop's rate and the polyphase copy's
+cost per sample, the
 cost per tile point of 2D overlap-save, and the fixed overhead per call of each path.  The
 values committed in ``_cost.py`` came from this script on the 2-core reference machine; the
 ``auto 1D`` rows of ``bench_convolve`` check the result (within 1.15× of the fastest method).
@@ -89,6 +90,34 @@ def _strided_constants() -> tuple[float, float]:
     return float(np.median(rates)), float(np.median(packs))
 
 
+@contextlib.contextmanager
+def _step_tiles(use: bool):
+    """Force the step tiles of strided and dilated direct calls on (``True``) or off."""
+    saved = _cost.step_tiles_pay
+    _cost.step_tiles_pay = lambda plan, workers: use and _cost.step_tiles_apply(plan)
+    try:
+        yield
+    finally:
+        _cost.step_tiles_pay = saved
+
+
+def _step_tile_constants(dtype) -> tuple[float, float]:
+    """(``RATE_STEP_TILES``, ``STEP_SAMPLE_SECONDS``) for ``dtype``: the steps per second of a
+    long kernel with a stride of 2 (N = 1e5, K = 1001: bound by the multiply-adds), and the
+    seconds per input sample of a short kernel with a stride of 8 (N = 1e6, K = 16: bound by
+    the reads)."""
+    rng = np.random.default_rng(0)
+    width = _cost.TILE_WIDTH // np.dtype(dtype).itemsize
+    x, h = rng.standard_normal(100_000).astype(dtype), rng.standard_normal(1001).astype(dtype)
+    with _step_tiles(True):
+        t = best_time(lambda: sigconv.convolve(x, h, "valid", method="direct", stride=2, workers=1))
+        outputs = -(-(x.size - h.size + 1) // 2)
+        rate = outputs * (h.size + 2 * (width - 1)) / t
+        x, h = rng.standard_normal(1_000_000).astype(dtype), rng.standard_normal(16).astype(dtype)
+        t = best_time(lambda: sigconv.convolve(x, h, "valid", method="direct", stride=8, workers=1))
+    return rate, t / x.size
+
+
 def _fft_table(dtype) -> tuple[float, ...]:
     """``C_FFT_1D`` for ``dtype``: seconds per ``S log2 S`` (complex-transform units: a real
     transform counts half) of the fft path's transforms at ``S = 2**p`` points, ``p`` in
@@ -158,6 +187,8 @@ def main() -> None:
         print(f"C_FFT_1D[{name!r}] ≈ ({table}) e-9 s per S log2 S")
         rate, per_row = _lane_2d_constants(dtype)
         print(f"RATE_LANES_2D[{name!r}] ≈ {rate:.3g} multiply-adds/s, LANE_SECONDS_PER_ROW ≈ {per_row:.2g} s")
+        rate, per_sample = _step_tile_constants(dtype)
+        print(f"RATE_STEP_TILES[{name!r}] ≈ {rate:.3g} steps/s, STEP_SAMPLE_SECONDS ≈ {per_sample:.2g} s per sample")
         a, b = _tile_constants(dtype)
         print(f"TILE_SECONDS[{name!r}] ≈ ({a:.2g}, {b:.2g}) s per tile point (log2 P, 1)")
     rate, pack = _strided_constants()

@@ -71,8 +71,13 @@ RATE_STRIDED = 2e9
 #: the step tiles of :mod:`sigconv._kernels.strided` (real data, a column stride or a
 #: dilation): multiply-adds per second counted over their steps, ``Kw + C * (V - 1)`` per
 #: output and kernel row (``C`` tap phases: the stride, or 1 for a dilation; ``V`` outputs per
-#: vector), and seconds per output of writing a dilated tile's outputs back, ``dw`` apart
-RATE_STEP_TILES = {"f4": 60e9, "f8": 32e9}
+#: vector; measured 37-39e9 float64 at K = 1001 as the stride-1 tiles, float32 49-53e9 on a
+#: loaded box), the least seconds per input sample read (short kernels with a large stride
+#: are bound by the reads, whatever the dtype: N = 1e6, K = 16, strides 2 to 8 all took
+#: 0.8-0.9 ms, K = 64 stride 8 0.8 ms), and seconds per output of writing a dilated tile's
+#: outputs back, ``dw`` apart (``python -m benchmarks.calibrate`` refits the first two)
+RATE_STEP_TILES = {"f4": 60e9, "f8": 38e9}
+STEP_SAMPLE_SECONDS = {"f4": 0.8e-9, "f8": 0.8e-9}
 STEP_SCATTER_SECONDS = 0.3e-9
 #: seconds per sample of the polyphase copy (:mod:`sigconv._kernels.polyphase`; measured
 #: 0.6-1.2 ns float64: a scalar gather), and per output of interleaving several output phases
@@ -264,10 +269,14 @@ def _step_tile_parts(plan) -> float:
     sw, dw, kw = plan.stride[-1], plan.dilation[-1], plan.m[-1]
     phases = min(sw, kw) if dw == 1 else 1
     steps = math.prod(plan.m[:-1]) * (kw + phases * (TILE_WIDTH // plan.dtype.itemsize - 1))
+    code = _code(plan.dtype)
+    rows = plan.batch_size * math.prod(plan.n_out[:-1]) * math.prod(plan.m[:-1])   # input rows read
+    samples = rows * ((plan.n_out[-1] - 1) * sw + plan.m_eff[-1])
     outputs = plan.batch_size * math.prod(plan.n_out)
     interior = outputs - edge_work(plan) // math.prod(plan.m)
     scatter = STEP_SCATTER_SECONDS * interior if dw > 1 else 0.0
-    return interior * steps / RATE_STEP_TILES[_code(plan.dtype)] + scatter + min(_edge_seconds(plan))
+    compute = max(interior * steps / RATE_STEP_TILES[code], samples * STEP_SAMPLE_SECONDS[code])
+    return compute + scatter + min(_edge_seconds(plan))
 
 
 def _step_seconds(plan, threads: int) -> float:

@@ -131,6 +131,7 @@ _FIXED_TILES = {"ROWS": ROWS_FIXED, "tile_set": step_tile_kernel(ROWS_FIXED, Fal
 #: K = 1001, stride 8, 0.39 ms in sub-blocks, 0.38 ms without)
 SPAN_BYTES = 32 * 1024
 TABLE_BYTES = 16 * 1024
+SUB_MIN_STEP = 4
 #: bytes of one table row (a vector)
 ALIGN_BYTES = 64
 
@@ -229,7 +230,7 @@ def _conv_stride_tiles(x, w, xi, wi, out, sh, sw, dh, oh, ow, bmode):
     span = ROWS * lane_width(out)
     sw_ = STEP if STEP > 0 else sw
     kc = (Kw + C - 1) // C
-    if sw_ >= 4 and Kh * C * (kc + lane_width(out) - 1) * ALIGN_BYTES <= TABLE_BYTES:
+    if sw_ >= SUB_MIN_STEP and Kh * C * (kc + lane_width(out) - 1) * ALIGN_BYTES <= TABLE_BYTES:
         sub = max(span, SPAN_BYTES // (out.itemsize * sw_) // span * span)
     else:
         sub = BLOCK
