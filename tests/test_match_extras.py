@@ -312,3 +312,28 @@ def test_strips_float32_zncc_on_photograph_is_offset_proof(offset):
             assert np.max(np.abs(got - exact)) < bound
             assert np.max(np.abs(got)) <= 1.0
             assert np.unravel_index(np.argmax(got), got.shape) == (300, 200)
+
+
+def test_matcher_of_several_template_sizes_transforms_the_signal_twice_at_most(rng):
+    """A lone template shape runs over strips; once a matcher has seen a second shape it uses
+    the whole-signal spectrum, which serves every further size (a pyramid of templates costs
+    one more transform of the signal, not one per size)."""
+    from unittest import mock
+
+    import sigconv.match.matcher as matcher_mod
+    from sigconv.match import strips
+
+    x = rng.standard_normal((700, 300))
+    sizes = [(32, 32), (40, 24), (48, 48), (20, 60), (32, 32)]
+    ts = [x[100:100 + h, 50:50 + w].copy() for h, w in sizes]
+    m = Matcher(x, workers=1)
+    strips._private_transforms()   # its one-time check transforms a small array
+    with mock.patch.object(matcher_mod.sfft, "rfftn", wraps=matcher_mod.sfft.rfftn) as whole, \
+            mock.patch.object(strips, "forward", wraps=strips.forward) as strip:
+        got = [m.match(t) for t in ts]
+    n_strips = len(range(0, 700 - 32 + 1, strips.tile_shape(x.shape, (32, 32), (700, 300), 1, 2.0, 1)[0] - 31))
+    assert strip.call_count == n_strips   # the first template's strips, each transformed once
+    assert whole.call_count == 1          # then one whole-signal transform for all other sizes
+    for g, t in zip(got, ts):
+        assert_close(g, match_template(x, t), dtype=np.float64, n_terms=x.size, k=64.0)
+        assert np.unravel_index(np.argmax(g), g.shape) == (100, 50)

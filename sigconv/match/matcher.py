@@ -104,6 +104,7 @@ class Matcher:
         self._spectra: dict = {}
         self._sums: dict = {}
         self._derived: dict = {}   # signal-side arrays of the masked scores (sigconv.match.masked)
+        self._fused_shapes: dict = {}   # template shapes scored one at a time, per signal layout
 
     # -- helpers keyed by what they depend on
     def _signal(self, axes, pads, centred, dtype):
@@ -329,7 +330,13 @@ class Matcher:
         floor = tol * prep.absmax ** 2 * m if score == "ncc" else 0.0
         fused = fuse and prep.bad is None and len(tshape) <= 2
         tile = None
-        if (fused or not fuse) and len(tshape) == 2 and self._method(prep.xc, t_used[0], 2, method) == "fft":
+        # strips for one template shape at a time; once a matcher has seen several, the
+        # whole-signal spectrum, which serves every template size with one transform
+        seen = self._fused_shapes.setdefault(key, set())
+        if fused:
+            seen.add(tshape)
+        lone = not fused or len(seen) == 1
+        if lone and (fused or not fuse) and len(tshape) == 2 and self._method(prep.xc, t_used[0], 2, method) == "fft":
             # per strip: its forward and inverse transforms (match_many: about one inverse, the
             # forward ones are shared), and one kernel spectrum per template
             tile = strips.tile_shape(prep.xc.shape[1:], tshape, _spectrum_shape(prep.xc.shape[1:]),
