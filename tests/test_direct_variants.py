@@ -185,3 +185,14 @@ def test_weight_table(dtype):
     for d in range(table.shape[0]):
         for t in range(width):
             assert table[d, t] == (w[d - t] if 0 <= d - t < w.size else 0)
+
+
+@pytest.mark.parametrize("K", [1, 5, 64])
+def test_mask_table(K):
+    """Bit ``t`` of ``masks[d]`` is set exactly where the weight table holds a tap."""
+    for dtype in (np.float64, np.float32):
+        width = tiles.VECTOR_BYTES // np.dtype(dtype).itemsize
+        masks = tiles.mask_table(K, np.zeros(1, dtype))
+        assert masks.shape == (K + width - 1,)
+        for d in range(K + width - 1):
+            assert [bool(masks[d] >> t & 1) for t in range(width)] == [0 <= d - t < K for t in range(width)]

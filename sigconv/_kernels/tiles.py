@@ -66,13 +66,14 @@ def _splat(builder, value, vty):
 
 
 def tile_kernel(rows: int):
-    """The intrinsic ``tile(o, oj, x, xj, wt, k)``: ``o[oj + V*v + t] = sum_{c < k} w[c] *
-    x[xj + V*v + t + c]`` for ``v < rows``, ``t < V`` from the weight table ``wt`` (64-byte
-    aligned, ``(k + V - 1) * V`` values; see the module docstring)."""
+    """The intrinsic ``tile(o, oj, x, xj, wt, masks, k)``: ``o[oj + V*v + t] = sum_{c < k}
+    w[c] * x[xj + V*v + t + c]`` for ``v < rows``, ``t < V`` from the weight table ``wt``
+    (64-byte aligned, ``(k + V - 1) * V`` values; see the module docstring) and its lane
+    masks (:func:`mask_table`, read in the first and last ``V - 1`` steps)."""
 
     @intrinsic
-    def tile(typingctx, o, oj, x, xj, wt, k):
-        return types.void(o, oj, x, xj, wt, k), lambda context, builder, sig, args: _tile_ir(
+    def tile(typingctx, o, oj, x, xj, wt, masks, k):
+        return types.void(o, oj, x, xj, wt, masks, k), lambda context, builder, sig, args: _tile_ir(
             context, builder, sig, args, rows)
 
     return tile
@@ -80,9 +81,9 @@ def tile_kernel(rows: int):
 
 def _tile_ir(context, builder, signature, args, rows):
     """The IR of :func:`tile_kernel`'s tile of ``rows`` output vectors."""
-    o_t, _, x_t, _, wt_t, _ = signature.args
-    o_a, oj_v, x_a, xj_v, wt_a, k_v = args
-    i64, i32 = ir.IntType(64), ir.IntType(32)
+    o_t, _, x_t, _, wt_t, masks_t, _ = signature.args
+    o_a, oj_v, x_a, xj_v, wt_a, masks_a, k_v = args
+    i64 = ir.IntType(64)
     elt = context.get_value_type(o_t.dtype)
     width = VECTOR_BYTES // context.get_abi_sizeof(elt)
     vty = ir.VectorType(elt, width)
@@ -98,7 +99,6 @@ def _tile_ir(context, builder, signature, args, rows):
     accs = [cgutils.alloca_once_value(builder, ir.Constant(vty, None)) for _ in range(rows)]
     xbase = _pointer(context, builder, x_t, x_a, xj_v)
     wbase = _pointer(context, builder, wt_t, wt_a, ir.Constant(i64, 0))
-    lanes = ir.Constant(ir.VectorType(i32, width), list(range(width)))
     steps = builder.add(k_v, ir.Constant(i64, width - 1))
     head = builder.select(builder.icmp_signed("<", k_v, ir.Constant(i64, width - 1)), k_v,
                           ir.Constant(i64, width - 1))
@@ -107,11 +107,10 @@ def _tile_ir(context, builder, signature, args, rows):
     def step(d, masked):
         w = builder.load(builder.bitcast(builder.gep(wbase, [builder.mul(d, ir.Constant(i64, width))]),
                                          vty.as_pointer()), align=VECTOR_BYTES)
-        if masked:   # lanes t with 0 <= d - t < k
-            d32 = builder.trunc(d, i32)
-            lo = builder.trunc(builder.sub(d, builder.sub(k_v, ir.Constant(i64, 1))), i32)
-            keep = builder.and_(builder.icmp_signed("<=", lanes, _splat(builder, d32, ir.VectorType(i32, width))),
-                                builder.icmp_signed(">=", lanes, _splat(builder, lo, ir.VectorType(i32, width))))
+        if masked:   # lanes t with 0 <= d - t < k: bit t of masks[d]
+            bits = builder.load(_pointer(context, builder, masks_t, masks_a, d))
+            bits = builder.trunc(bits, ir.IntType(width)) if width < 16 else bits
+            keep = builder.bitcast(bits, ir.VectorType(ir.IntType(1), width))
         for v, acc in enumerate(accs):
             sample = builder.load(builder.gep(xbase, [builder.add(d, ir.Constant(i64, width * v))]))
             old = builder.load(acc)
@@ -162,17 +161,30 @@ def weight_table(wrow):
 
 
 @jit
+def mask_table(k, like):
+    """``masks[d]``: the lanes ``t`` (bit ``t``) that row ``d`` of the weight table of a row of
+    ``k`` taps holds a tap for, ``0 <= d - t < k`` (lane count of ``like``'s dtype)."""
+    width = lane_width(like)
+    masks = np.empty(k + width - 1, np.uint16)
+    for d in range(k + width - 1):
+        lo, hi = max(0, d - k + 1), min(width - 1, d)
+        masks[d] = ((1 << (hi + 1)) - 1) & ~((1 << lo) - 1)
+    return masks
+
+
+@jit
 def tiled_row(o, cnt, xx, wrow, wt):
     """``o[j] = sum_c wrow[c] * xx[j + c]`` for ``j < cnt`` (``xx`` holds ``cnt + K - 1``
     samples): whole tiles in registers, then one output at a time."""
     k = wrow.shape[0]
+    masks = mask_table(k, wrow)
     span = ROWS * lane_width(o)
     full = cnt - cnt % span
     for j in range(0, full, span):
-        tile(o, j, xx, j, wt, k)
+        tile(o, j, xx, j, wt, masks, k)
     width = lane_width(o)
     for j in range(full, cnt - cnt % width, width):
-        tile1(o, j, xx, j, wt, k)
+        tile1(o, j, xx, j, wt, masks, k)
     for j in range(cnt - cnt % width, cnt):
         acc = wrow[0] * xx[j]
         for c in range(1, k):
