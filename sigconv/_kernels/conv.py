@@ -26,8 +26,11 @@ accumulator.  The loop over outputs is contiguous for stride 1 and LLVM vectoris
 512-bit registers where the CPU has them (:func:`~sigconv._jit.wide_vectors`); a kernel of at
 most eight taps is one pass that streams through memory, so it runs longer tasks, and eight
 taps with default-width vectors (measured 15% faster there).  Edge outputs take a
-bounds-checked scalar loop.  Long kernel rows go through :mod:`sigconv._kernels.lanes`
-instead, where the loads are aligned (the wrapper chooses by cost).
+bounds-checked scalar loop.  Unit column stride and dilation take cheaper-to-compile copies of
+the loop (:func:`direct_kernel`): one kernel row of more than eight taps keeps its outputs in
+vector registers (:mod:`sigconv._kernels.tiles`), several rows run row by row.  Long rows of
+kernels of several rows go through :mod:`sigconv._kernels.lanes` instead, where the loads are
+aligned (the wrapper chooses by cost).
 """
 
 from __future__ import annotations
