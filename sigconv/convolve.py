@@ -108,9 +108,10 @@ def _direct_boundary(plan: Plan, boundary: str, finite_kernel: bool, workers: in
     """How the direct kernel reads the samples outside the signal: the kernel's boundary mode,
     or None for an extended copy of the signal (a nonzero fill value, or when the edge
     outputs' bounds-checked loop would cost more than the copy; the polyphase form and the
-    lane layout read the boundary in their packed copies at no extra cost).  Zero fill stays
-    in the kernel for a non-finite kernel: its taps must not meet the zeros (NaN * 0 is NaN)."""
-    packed = finite_kernel and (_cost.phases_pay(plan, workers) or (
+    lane layout read the boundary in their packed copies at no extra cost, the step tiles
+    like the blocked loop in that bounds-checked loop).  Zero fill stays in the kernel for a
+    non-finite kernel: its taps must not meet the zeros (NaN * 0 is NaN)."""
+    packed = finite_kernel and not _cost.step_tiles_pay(plan, workers) and (_cost.phases_pay(plan, workers) or (
         _cost.lanes_apply(plan) and _cost.lanes_pay(plan, _cost.direct_threads(plan, workers))))
     if not plan.extend:
         return None if finite_kernel and not packed and _cost.boundary_copy_pays(plan) else _conv.ZERO
@@ -254,26 +255,29 @@ _FAST_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
 
 def _simple_plan(x, kernel, mode, method, axis, boundary, fill_value, stride, dilation, flip) -> Plan | None:
-    """The plan of the common call — two 1D float arrays of one dtype, the kernel no longer than
-    the signal, default options — built without :func:`make_plan`'s validation, which such a
-    call cannot fail (its Python overhead is felt on short signals); None for any other call."""
+    """The plan of the common call — two 1D float arrays of one dtype, the (dilated) kernel no
+    longer than the signal, zero fill, a plain int stride and dilation — built without
+    :func:`make_plan`'s validation, which such a call cannot fail (its Python overhead, ~0.1 ms
+    with the cost model's, is felt on short signals and strided calls); None for any other call."""
     if not (type(x) is np.ndarray and type(kernel) is np.ndarray and x.ndim == 1 and kernel.ndim == 1
             and x.dtype in _FAST_DTYPES and kernel.dtype == x.dtype and method in METHOD_OPTIONS
-            and boundary == "fill" and stride == 1 and dilation == 1 and axis in (-1, 0)
-            and type(fill_value) in (int, float) and fill_value == 0 and mode in MODE_OPTIONS
-            and 0 < kernel.shape[0] <= x.shape[0]):
+            and boundary == "fill" and type(stride) is int and type(dilation) is int and stride >= 1
+            and dilation >= 1 and axis in (-1, 0) and type(fill_value) in (int, float) and fill_value == 0
+            and mode in MODE_OPTIONS and 0 < (kernel.shape[0] - 1) * dilation + 1 <= x.shape[0]):
         return None
-    return _simple_plan_of(x.shape[0], kernel.shape[0], mode, x.dtype, flip)
+    return _simple_plan_of(x.shape[0], kernel.shape[0], mode, x.dtype, flip, stride, dilation)
 
 
 @functools.lru_cache(maxsize=1024)
-def _simple_plan_of(n: int, m: int, mode: str, dtype: np.dtype, flip: bool) -> Plan:
+def _simple_plan_of(n: int, m: int, mode: str, dtype: np.dtype, flip: bool, stride: int = 1,
+                    dilation: int = 1) -> Plan:
     """:func:`_simple_plan` by sizes; cached, so that repeated calls of one shape also share
     the cost model's results, which it keeps on the plan."""
-    start, size = mode_range(n, m, mode, (m - 1) // 2)
+    me = (m - 1) * dilation + 1
+    start, size = mode_range(n, me, mode, (me - 1) // 2)
     return Plan(nd=1, axes=(0,), x_ndim=1, dtype=dtype, x_batch=(), k_batch=(), out_batch=(), n=(n,), m=(m,),
-                dilation=(1,), stride=(1,), start=(start,), length=(size,), flip=flip, conj_output=False,
-                extend=False)
+                dilation=(dilation,), stride=(stride,), start=(start,), length=(size,), flip=flip,
+                conj_output=False, extend=False)
 
 
 def _small_direct(x: np.ndarray, kernel: np.ndarray, plan: Plan) -> np.ndarray:
@@ -306,7 +310,9 @@ def _simple_run(x: np.ndarray, kernel: np.ndarray, plan: Plan, method: str,
                 workers: int) -> tuple[np.ndarray | None, str]:
     """``(result, method)`` of a simple call (:func:`_simple_plan`), "auto" resolved; the
     result is None where no shortcut applies (the shortcuts: serial direct below the
-    threading threshold, one transform of finite inputs)."""
+    threading threshold, one transform of finite inputs; unit stride and dilation only)."""
+    if plan.stride[0] != 1 or plan.dilation[0] != 1:
+        return None, _cost.choice(plan, workers) if method == "auto" else method
     work = plan.length[0] * plan.m[0]
     if method == "auto":   # serial direct wins where the work is small, or the kernel short
         small = work < _cost.PARALLEL_MIN_WORK and (plan.m[0] <= 256 or work < 10 * _cost.SMALL_WORK)
