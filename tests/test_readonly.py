@@ -57,11 +57,13 @@ def _no_readonly_compiles(call, x) -> None:
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_convolve_readonly_input(dtype, rng):
-    x = rng.standard_normal(300).astype(dtype)
+def test_convolve_and_filters_readonly_input(dtype, rng):
+    x = rng.standard_normal((2, 300)).astype(dtype)   # a batch: the general path of make_plan
     k = rng.standard_normal(9).astype(dtype)
     _no_readonly_compiles(lambda v: sigconv.convolve(v, k), x)
     _no_readonly_compiles(lambda v: sigconv.convolve(x, v), k)
+    _no_readonly_compiles(lambda v: sigconv.moving_average(v, 5, "triangular"), x[0])
+    _no_readonly_compiles(lambda v: sigconv.ewma(v, alpha=0.3), x[0])
 
 
 def test_nn_and_minirocket_readonly_input(rng):
