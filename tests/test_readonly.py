@@ -18,7 +18,7 @@ import sigconv
 from sigconv import nn
 from sigconv._validate import as_array, writable_view
 from sigconv.compile import profile_compiles
-from sigconv.features import MiniRocket
+from sigconv.features import KernelFeatures, MiniRocket
 
 
 def _readonly(a: np.ndarray) -> np.ndarray:
@@ -66,13 +66,15 @@ def test_convolve_and_filters_readonly_input(dtype, rng):
     _no_readonly_compiles(lambda v: sigconv.ewma(v, alpha=0.3), x[0])
 
 
-def test_nn_and_minirocket_readonly_input(rng):
+def test_nn_and_features_readonly_input(rng):
     x = rng.standard_normal((4, 2, 40)).astype(np.float32)
     conv = nn.Conv1D(2, 3, 5, random_state=0)
     _no_readonly_compiles(lambda v: conv.forward(v), x)
     mr = MiniRocket(n_features=168, random_state=0, n_jobs=1).fit(x)
     _no_readonly_compiles(lambda v: mr.transform(v), x)
     _no_readonly_compiles(lambda v: MiniRocket(n_features=168, random_state=0, n_jobs=1).fit(v).biases_, x)
+    kf = KernelFeatures(dilations=(1, 2)).fit(x)
+    _no_readonly_compiles(lambda v: kf.transform(v), x)
 
 
 def test_sliding_kernels_never_see_a_readonly_array(rng):

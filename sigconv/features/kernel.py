@@ -14,7 +14,7 @@ from sigconv._dispatch import dask_transform
 from sigconv._estimator import BASES, check_fitted, transformer_tags, validate_series
 from sigconv._jit import run_parts
 from sigconv._kernels import kernel_features as _kf
-from sigconv._validate import as_float_array, check_int
+from sigconv._validate import as_float_array, check_int, writable_view
 from sigconv.features._common import feature_names
 
 __all__ = ["KernelFeatures", "default_kernels"]
@@ -176,7 +176,7 @@ class KernelFeatures(*BASES):
         stats = _stats_option(self.stats)
         dilations = _dilations_option(self.dilations)
         n, n_channels, length = series.shape
-        rows = series.reshape(n * n_channels, length)
+        rows = writable_view(series.reshape(n * n_channels, length))   # pandas 3: no second compile
         lengths = [w.shape[0] for w in self.weights_]
         starts = np.zeros(len(lengths) + 1, dtype=np.int64)
         np.cumsum(lengths, out=starts[1:])
