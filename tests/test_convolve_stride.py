@@ -214,8 +214,10 @@ def _scipy_sliced(x, k, mode, stride, dilation):
 
 
 #: (taps, stride, dilation): whole tiles and their rest, every tap phase count, steps
-#: compiled as constants (2, 3, 8) and read at run time (11)
-STEP_CASES = [(64, 2, 1), (7, 3, 1), (64, 8, 1), (129, 11, 1), (5, 8, 1), (64, 1, 2), (13, 1, 3), (5, 1, 11)]
+#: compiled as constants (2, 3, 8) and read at run time (11), dilations whose phases share a
+#: tile (2, 4) or not (3, 11)
+STEP_CASES = [(64, 2, 1), (7, 3, 1), (64, 8, 1), (129, 11, 1), (5, 8, 1), (64, 1, 2), (13, 1, 3), (5, 1, 11),
+              (33, 1, 4)]
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
@@ -277,13 +279,15 @@ def test_step_tiles_batches_banks_images_and_threads(step_tiles, rng):
             want = conv_reference(x[b], k[f, 0], "valid", stride=stride, dilation=dilation)
             assert_close(got[f, b], want, scale=float(np.abs(x).max() * np.abs(k).max()), n_terms=33)
     img, k2 = rng.standard_normal((40, 700)).astype(np.float32), rng.standard_normal((3, 20)).astype(np.float32)
-    for stride, dilation in (((2, 3), 1), ((1, 2), (2, 1)), (1, (3, 2)), ((2, 1), (1, 2))):
-        got = sigconv.correlate2d(img, k2, "same", method="direct", boundary="symm", stride=stride,
+    cases = (((2, 3), 1, "symm"), ((1, 2), (2, 1), "symm"), (1, (3, 2), "symm"), ((2, 1), (1, 2), "symm"),
+             (1, (1, 4), "fill"), ((2, 1), (2, 2), "fill"))   # zero fill: edge rows of one kernel row
+    for (stride, dilation, boundary), mode in itertools.product(cases, ("same", "full")):
+        got = sigconv.correlate2d(img, k2, mode, method="direct", boundary=boundary, stride=stride,
                                   dilation=dilation)
-        want = conv_reference(img, k2, "same", boundary="symm", stride=stride, dilation=dilation, correlate=True,
+        want = conv_reference(img, k2, mode, boundary=boundary, stride=stride, dilation=dilation, correlate=True,
                               nd=2)
         assert_close(got, want, dtype=np.float32, scale=float(np.abs(want).max()), n_terms=60)
-    assert len(step_tiles) == 2 + 4
+    assert len(step_tiles) == 2 + 2 * len(cases)
 
 
 @settings(max_examples=40, deadline=None)

@@ -46,22 +46,28 @@ ROWS_FIXED, ROWS_RUNTIME = 12, 8
 ROWS = ROWS_RUNTIME
 
 
-def step_tile_kernel(rows: int, accumulate: bool):
+def step_tile_kernel(rows: int, accumulate: bool, phases: int = 1):
     """The intrinsic ``tile(o, oj, x, xj, step, wt, k)``: ``o[oj + V*v + t] (+)= sum_{c < k}
     w[c] * x[xj + (V*v + t + c) * step]`` for ``v < rows``, ``t < V`` (``+=`` where
-    ``accumulate``), from the weight table ``wt`` of :func:`~sigconv._kernels.tiles.weight_table`."""
+    ``accumulate``), from the weight table ``wt`` of :func:`~sigconv._kernels.tiles.weight_table`.
+
+    With ``phases = step`` (a dilation of 2 or 4; assigning only) the tile computes every output
+    phase at once and writes the outputs interleaved: ``o[oj + step*(V*v + t) + r] = sum_{c < k}
+    w[c] * x[xj + r + (V*v + t + c) * step]`` for ``r < step`` (``step`` must equal ``phases``)."""
 
     @intrinsic
     def tile(typingctx, o, oj, x, xj, step, wt, k):
         return types.void(o, oj, x, xj, step, wt, k), lambda context, builder, sig, args: _step_tile_ir(
-            context, builder, sig, args, rows, accumulate)
+            context, builder, sig, args, rows, accumulate, phases)
 
     return tile
 
 
-def _step_tile_ir(context, builder, signature, args, rows, accumulate):
+def _step_tile_ir(context, builder, signature, args, rows, accumulate, phases):
     """The IR of :func:`step_tile_kernel` (the tile of :mod:`sigconv._kernels.tiles` with
-    samples ``step`` apart and, where ``accumulate``, accumulators loaded from ``o``)."""
+    samples ``step`` apart and, where ``accumulate``, accumulators loaded from ``o``; with
+    several ``phases``, one set of accumulators per phase, interleaved by shuffles on the way
+    out)."""
     o_t, _, x_t, _, _, wt_t, _ = signature.args
     o_a, oj_v, x_a, xj_v, step_v, wt_a, k_v = args
     i64, i32 = ir.IntType(64), ir.IntType(32)
@@ -81,11 +87,15 @@ def _step_tile_ir(context, builder, signature, args, rows, accumulate):
     obase = _pointer(context, builder, o_t, o_a, oj_v)
     optrs = [builder.bitcast(builder.gep(obase, [ir.Constant(i64, width * v)]), vty.as_pointer()) for v in range(rows)]
     align = context.get_abi_sizeof(elt)
-    accs = [cgutils.alloca_once_value(builder, builder.load(p, align=align) if accumulate else ir.Constant(vty, None))
-            for p in optrs]
+    if phases == 1:
+        accs = [cgutils.alloca_once_value(builder, builder.load(p, align=align) if accumulate
+                                          else ir.Constant(vty, None)) for p in optrs]
+    else:
+        accs = [cgutils.alloca_once_value(builder, ir.Constant(vty, None)) for _ in range(rows * phases)]
     xbase = _pointer(context, builder, x_t, x_a, xj_v)
     vstep = builder.mul(step_v, ir.Constant(i64, width))   # samples between the tile's vectors
-    xptrs = [builder.gep(xbase, [builder.mul(vstep, ir.Constant(i64, v))]) for v in range(rows)]
+    xptrs = [builder.gep(xbase, [builder.add(builder.mul(vstep, ir.Constant(i64, v)), ir.Constant(i64, r))])
+             for v in range(rows) for r in range(phases)]
     wbase = _pointer(context, builder, wt_t, wt_a, ir.Constant(i64, 0))
     lanes = ir.Constant(ir.VectorType(i32, width), list(range(width)))
     steps = builder.add(k_v, ir.Constant(i64, width - 1))
@@ -111,8 +121,21 @@ def _step_tile_ir(context, builder, signature, args, rows, accumulate):
     for lo, hi, masked in ((ir.Constant(i64, 0), head, True), (head, tail, False), (tail, steps, True)):
         with cgutils.for_range_slice(builder, lo, hi, ir.Constant(i64, 1), inc=True) as (d, _):
             one_step(d, masked)
-    for ptr, acc in zip(optrs, accs):
-        builder.store(builder.load(acc), ptr, align=align)
+    if phases == 1:
+        for ptr, acc in zip(optrs, accs):
+            builder.store(builder.load(acc), ptr, align=align)
+        return context.get_dummy_value()
+    for v in range(rows):   # the phases' vectors side by side, then each output vector's lanes
+        parts = [builder.load(accs[v * phases + r]) for r in range(phases)]
+        while len(parts) > 1:
+            n = parts[0].type.count
+            mask = ir.Constant(ir.VectorType(i32, 2 * n), list(range(2 * n)))
+            parts = [builder.shuffle_vector(parts[i], parts[i + 1], mask) for i in range(0, len(parts), 2)]
+        for q in range(phases):
+            lanes_q = [(g % phases) * width + g // phases for g in range(q * width, (q + 1) * width)]
+            out = builder.shuffle_vector(parts[0], parts[0], ir.Constant(ir.VectorType(i32, width), lanes_q))
+            ptr = builder.bitcast(builder.gep(obase, [ir.Constant(i64, (v * phases + q) * width)]), vty.as_pointer())
+            builder.store(out, ptr, align=align)
     return context.get_dummy_value()
 
 
@@ -121,6 +144,11 @@ tile_set, tile1_set = step_tile_kernel(ROWS, False), step_tile_kernel(1, False)
 tile_add, tile1_add = step_tile_kernel(ROWS, True), step_tile_kernel(1, True)
 _FIXED_TILES = {"ROWS": ROWS_FIXED, "tile_set": step_tile_kernel(ROWS_FIXED, False),
                 "tile_add": step_tile_kernel(ROWS_FIXED, True)}
+#: dilations whose output phases share one tile (24 accumulators: 12 vectors per phase for a
+#: dilation of 2, 6 for 4), written straight to the output through shuffles (one kernel row)
+MULTI_PHASES = (2, 4)
+MULTI, MULTI_ROWS = 0, 1   # in the copies: the dilation and the vectors per phase, or none
+multi_tile = step_tile_kernel(1, False, 2)   # stands in where MULTI is 0 (never run)
 
 
 #: bytes of input a sub-block of outputs reads per phase (they stay in L1 across the phases):
@@ -292,8 +320,14 @@ def _conv_dilation_tiles(x, w, xi, wi, out, sh, dh, dw, oh, ow, bmode):
         if a < e:
             tab, _ = _tables(wb, r_lo, r_hi, 1)
             scratch = aligned(sub, orow).reshape(dw, sub // dw)
+            whole = MULTI * MULTI_ROWS * lane_width(out)
             for s0 in range(a, e, sub):
                 s1 = min(e, s0 + sub)
+                if MULTI > 0 and r_hi - r_lo == 1:   # every phase in one tile, straight to the output
+                    xrow = xb[source_index(row0 + r_lo * dh, H, bmode)]
+                    while s0 + whole <= s1:
+                        multi_tile(orow, s0, xrow, s0 + ow, MULTI, tab[0], Kw)
+                        s0 += whole
                 for r0 in range(min(dw, s1 - s0)):   # outputs s0 + r0 + dw * m
                     cnt = (s1 - s0 - r0 + dw - 1) // dw
                     for r in range(r_lo, r_hi):
@@ -336,7 +370,9 @@ def step_kernel(step: int, dilated: bool, parallel: bool):
     key = (fixed, dilated)
     if key not in _COPIES:
         suffix = f"_step{fixed}"
-        rows = _FIXED_TILES if fixed else {}
+        rows = dict(_FIXED_TILES) if fixed else {}
+        if dilated and fixed in MULTI_PHASES:
+            rows.update(MULTI=fixed, MULTI_ROWS=24 // fixed, multi_tile=step_tile_kernel(24 // fixed, False, fixed))
         tiles = jit(_renamed(_phase_tiles, suffix, {"STEP": fixed, **rows}))
         interleave = jit(_renamed(_interleave, suffix, {"STEP": fixed}))
         kernel = _conv_dilation_tiles if dilated else _conv_stride_tiles
