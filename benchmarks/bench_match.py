@@ -20,7 +20,9 @@ Each OpenCV comparison is also made on one thread for both sides ("1 thread" row
 shared, oversubscribed machine, threaded timings mostly measure the scheduler.  Numba's OpenMP
 workers spin after each parallel region and slow scipy.fft's own threads down (measured 2-5x
 on the all-threads rows); ``OMP_WAIT_POLICY=PASSIVE`` in the environment removes that.  Timings on a
-shared 2-core machine are noisy; the minimum over repeats is reported.
+shared 2-core machine are noisy: the sides of a row are timed in alternation (every round times
+each side once) and the minimum over rounds is reported (stumpy's seconds-long calls are timed
+once, apart).
 """
 
 from __future__ import annotations
