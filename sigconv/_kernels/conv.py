@@ -273,7 +273,7 @@ def _block_taps(xb, wb, o, cnt, r_lo, r_hi, row0, dh, col0, sw, dw, Kw, bmode):
     walked with a (row, column) cursor."""
     ntap = (r_hi - r_lo) * Kw
     t = 0
-    r, c = r_lo, 0
+    r, c = r_lo, Kw - Kw   # runtime zeros: literals would compile second copies of the passes
     if sw == 1 and dw == 1 and Kw == 3 and r_hi - r_lo == 3:   # 3×3: one pass, three row pointers
         rows = xb.shape[0]
         x0 = xb[source_index(row0 + r_lo * dh, rows, bmode), col0:]
@@ -381,7 +381,8 @@ def _row_taps_short(xb, wb, o, cnt, r_lo, r_hi, row0, dh, col0, sw, dw, Kw, bmod
     """:func:`_block_taps` for a kernel of one row of fewer than eight taps (unit column
     stride and dilation): the rest-of-row pass alone."""
     xrow = xb[source_index(row0 + r_lo * dh, xb.shape[0], bmode)]
-    _rest_of_row(o, cnt, xrow[col0:], wb[r_lo], Kw - Kw, True)   # a runtime zero, as _block_taps passes
+    _rest_of_row(o, cnt, xrow[col0:], wb[r_lo], Kw - Kw, Kw > 0)   # runtime zero and True: the
+    # signature _block_taps and _rows_taps compile (literals would compile a second copy)
 
 
 def _long_row(o, cnt, xx, wrow):
