@@ -113,21 +113,27 @@ def slots_for(n_tasks: int, workers: int) -> int:
 
 
 def for_each(n_tasks: int, workers: int, body: Callable[[int, int, int], None]) -> None:
-    """``body(task, slot, fft_workers)`` for every task, on :func:`slots_for` threads: thread
-    ``slot`` takes tasks ``slot, slot + slots, ...`` (so per-slot buffers are never shared);
-    ``fft_workers`` is the threads each task's transforms may use (the ones left over)."""
+    """``body(task, slot, fft_workers)`` for every task, on :func:`slots_for` threads (the
+    calling thread is slot 0): thread ``slot`` takes tasks ``slot, slot + slots, ...`` (so
+    per-slot buffers are never shared); ``fft_workers`` is the threads each task's transforms
+    may use (the ones left over).  Returns once every task is done; the first error raised
+    by a task is raised again."""
     slots = slots_for(n_tasks, workers)
     fft_workers = max(1, workers // slots)
-    if slots == 1:
-        for task in range(n_tasks):
-            body(task, 0, fft_workers)
-        return
 
     def run(slot):
         for task in range(slot, n_tasks, slots):
             body(task, slot, fft_workers)
 
-    futures = [_pool(slots).submit(run, slot) for slot in range(slots)]
+    if slots == 1:
+        run(0)
+        return
+    futures = [_pool(slots - 1).submit(run, slot) for slot in range(1, slots)]
+    try:
+        run(0)
+    finally:   # the other slots are done (their buffers free) before anything is returned or raised
+        for fut in futures:
+            fut.exception()
     for fut in futures:
         fut.result()
 
