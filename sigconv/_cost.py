@@ -8,7 +8,10 @@ Each method's time is estimated in seconds on this model:
   LANE_SECONDS_PER_OUTPUT[dtype])`` where that is less (long kernel rows; kernels of several
   rows count passes of eight taps at ``RATE_LANES_2D`` plus ``LANE_SECONDS_PER_ROW``) — taps are the
   kernel's own taps, not the dilated width, and outputs are only the strided ones, so stride
-  and dilation both make direct cheaper;
+  and dilation both make direct cheaper; real data with a column stride or a dilation take
+  the step tiles where cheaper (``outputs * (taps + phases * (V - 1)) / RATE_STEP_TILES``, at
+  least ``STEP_SAMPLE_SECONDS`` per input sample read), else the polyphase form (its copy
+  plus the unit-stride problem) or the strided loop (``RATE_STRIDED``);
 * fft: ``C_FFT * S log2 S`` per transform (``S`` the transform size, halved for real data;
   in 1D ``C_FFT`` depends on ``S``, :data:`C_FFT_1D`: large transforms leave the caches),
   one per signal, one per kernel and one per output row of the batch, plus the products;

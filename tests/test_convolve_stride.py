@@ -223,9 +223,11 @@ STEP_CASES = [(64, 2, 1), (7, 3, 1), (64, 8, 1), (129, 11, 1), (5, 8, 1), (64, 1
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_step_tiles_equal_definition_and_scipy(dtype, step_tiles, rng):
     """Signals of several tiles (and a rest) per phase, every mode, zero fill and a boundary
-    read by the bounds-checked edges: the naive loop and scipy's stride-1 result sliced."""
+    read by the bounds-checked edges: the naive loop and scipy's stride-1 result sliced.
+    float32 takes the steps the other tests compile for it (each step is a compiled copy)."""
     x = rng.standard_normal(3001).astype(dtype)
-    for (m, stride, dilation), mode in itertools.product(STEP_CASES, ("full", "same", "valid")):
+    cases = STEP_CASES if dtype == np.float64 else [c for c in STEP_CASES if c[1:] in ((2, 1), (3, 1), (8, 1), (1, 2))]
+    for (m, stride, dilation), mode in itertools.product(cases, ("full", "same", "valid")):
         k = rng.standard_normal(m).astype(dtype)
         got = sigconv.convolve(x, k, mode, method="direct", stride=stride, dilation=dilation, workers=1)
         assert got.dtype == np.dtype(dtype)
@@ -238,7 +240,7 @@ def test_step_tiles_equal_definition_and_scipy(dtype, step_tiles, rng):
                                       dilation=dilation)
         want = conv_reference(x, k, mode, boundary="reflect", stride=stride, dilation=dilation, correlate=True)
         assert_close(reflected, want, dtype=dtype, scale=scale, n_terms=m)
-    assert len(step_tiles) == 2 * 3 * len(STEP_CASES)
+    assert len(step_tiles) == 2 * 3 * len(cases)
 
 
 @pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
@@ -280,7 +282,7 @@ def test_step_tiles_batches_banks_images_and_threads(step_tiles, rng):
             assert_close(got[f, b], want, scale=float(np.abs(x).max() * np.abs(k).max()), n_terms=33)
     img, k2 = rng.standard_normal((40, 700)).astype(np.float32), rng.standard_normal((3, 20)).astype(np.float32)
     cases = (((2, 3), 1, "symm"), ((1, 2), (2, 1), "symm"), (1, (3, 2), "symm"), ((2, 1), (1, 2), "symm"),
-             (1, (1, 4), "fill"), ((2, 1), (2, 2), "fill"))   # zero fill: edge rows of one kernel row
+             (1, (2, 2), "fill"), ((2, 1), (2, 2), "fill"))   # zero fill: edge rows of one kernel row
     for (stride, dilation, boundary), mode in itertools.product(cases, ("same", "full")):
         got = sigconv.correlate2d(img, k2, mode, method="direct", boundary=boundary, stride=stride,
                                   dilation=dilation)
@@ -292,7 +294,7 @@ def test_step_tiles_batches_banks_images_and_threads(step_tiles, rng):
 
 @settings(max_examples=40, deadline=None)
 @given(n=st.integers(1, 400), m=st.integers(1, 40), mode=st.sampled_from(["full", "same", "valid"]),
-       step=st.sampled_from([(2, 1), (3, 1), (1, 2), (1, 3)]), f32=st.booleans())
+       step=st.sampled_from([(2, 1), (3, 1), (1, 2)]), f32=st.booleans())
 def test_step_tiles_any_length(n, m, mode, step, f32):
     """Never a crash, the documented shape and the definition's values for any length."""
     dtype = np.float32 if f32 else np.float64

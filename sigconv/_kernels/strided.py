@@ -14,13 +14,19 @@ stride of 8):
   ``K + V - 1`` at stride 1).
 * **dilation** ``dw`` (unit stride): the outputs ``j = r + dw*m`` of one output phase ``r``
   read the samples ``x[r + dw*(m + c) + ow]``: a unit-stride correlation of the samples ``dw``
-  apart with the whole kernel row.  The lanes are outputs ``dw`` apart; a tile is computed in
-  a scratch vector and then written to its outputs (``K + V - 1`` steps, as at stride 1).
+  apart with the whole kernel row (``K + V - 1`` steps, as at stride 1).  The lanes are outputs
+  ``dw`` apart.  For a dilation of 2 or 4 one tile holds every output phase (each step's row of
+  the weight table serves them all) and shuffles its vectors into consecutive outputs on the
+  way out; otherwise (and for kernels of several rows) each phase's tiles go to a scratch row,
+  interleaved into the output a sub-block at a time.
 
-The masked first and last steps of each phase leave the lanes they do not concern unchanged,
-so a non-finite sample reaches only the outputs whose window covers it.  Same contract as
-:func:`~sigconv._kernels.conv.conv_direct` for real dtypes; outputs whose window leaves
-``[0, W)`` take the bounds-checked scalar loop.
+Each step count is compiled as a constant in its own copy of the kernels (:func:`step_kernel`),
+so the samples sit at constant offsets.  The masked first and last steps of each phase leave
+the lanes they do not concern unchanged, so a non-finite sample reaches only the outputs whose
+window covers it.  Same contract as :func:`~sigconv._kernels.conv.conv_direct` for real dtypes;
+outputs whose window leaves ``[0, W)`` take the bounds-checked scalar loop.  Measured (N = 1e6,
+K = 64, float64, one thread, against the stride-1 tiles' time ``t1``): stride 2 0.6 ``t1``,
+stride 8 0.45-0.5 ``t1`` (bound by its reads), dilation 2 1.0 ``t1``.
 """
 
 from __future__ import annotations
