@@ -196,3 +196,14 @@ def test_mask_table(K):
         assert masks.shape == (K + width - 1,)
         for d in range(K + width - 1):
             assert [bool(masks[d] >> t & 1) for t in range(width)] == [0 <= d - t < K for t in range(width)]
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 5, 8])
+def test_source_index_equals_numpy_pad(n):
+    """The boundary index (its division-free path within one signal length and its modulo
+    path beyond) equals ``numpy.pad``'s extension at any distance."""
+    modes = {conv.WRAP: "wrap", conv.SYMMETRIC: "symmetric", conv.REFLECT: "reflect", conv.EDGE: "edge"}
+    pad = 4 * n + 3
+    for bmode, name in modes.items():
+        want = np.pad(np.arange(n), pad, mode=name)
+        assert [conv.source_index(i, n, bmode) for i in range(-pad, n + pad)] == list(want)
