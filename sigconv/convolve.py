@@ -35,7 +35,7 @@ from sigconv._kernels.lanes import correlate_lanes
 from sigconv._padding import extend
 from sigconv._plan import METHOD_OPTIONS, MODE_OPTIONS, Plan, make_plan, mode_range, place_axes
 from sigconv._polyphase import phase_direct, step_tiles
-from sigconv._validate import check_option
+from sigconv._validate import check_option, writable_view
 
 Mode = Literal["full", "same", "valid"]
 Method = Literal["auto", "direct", "fft", "overlap-add"]
@@ -294,8 +294,10 @@ def _small_direct(x: np.ndarray, kernel: np.ndarray, plan: Plan) -> np.ndarray:
         padded[lo:lo + n] = x
         x, n, offset = padded, lo + n + hi, offset + lo
     out = np.empty((1, 1, plan.length[0]), x.dtype)
-    direct_kernel(1, m, 1, 1, False)(np.ascontiguousarray(x).reshape(1, 1, n), np.ascontiguousarray(w).reshape(1, 1, m),
-                _ZERO_INDEX, _ZERO_INDEX, out, 1, 1, 1, 1, 0, offset, _conv.ZERO)
+    x3 = writable_view(np.ascontiguousarray(x).reshape(1, 1, n))   # read-only input would compile again
+    w3 = writable_view(np.ascontiguousarray(w).reshape(1, 1, m))
+    direct_kernel(1, m, 1, 1, False).kernel(x3, w3, _ZERO_INDEX, _ZERO_INDEX, out, 1, 1, 1, 1, 0, offset,
+                                            _conv.ZERO, 0, 1)   # the one share of the work
     return out.reshape(plan.length[0])
 
 
