@@ -401,8 +401,9 @@ def _row_taps_short(xb, wb, o, cnt, r_lo, r_hi, row0, dh, col0, sw, dw, Kw, bmod
 
 def _long_row(o, cnt, xx, wrow):
     """``o[j] = sum_c wrow[c] * xx[j + c]`` for ``j < cnt``, a row of more than eight taps:
-    register tiles (:mod:`sigconv._kernels.tiles`) for real dtypes, passes of eight taps and
-    the rest for complex ones (compiled for the dtype in use only)."""
+    register tiles (:mod:`sigconv._kernels.tiles`, the same bits for an output wherever it
+    falls in a block) for real dtypes, passes of eight taps and the rest for complex ones
+    (compiled for the dtype in use only)."""
 
 
 @overload(_long_row)

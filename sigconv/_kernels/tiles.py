@@ -175,7 +175,11 @@ def mask_table(k, like):
 @jit
 def tiled_row(o, cnt, xx, wrow, wt):
     """``o[j] = sum_c wrow[c] * xx[j + c]`` for ``j < cnt`` (``xx`` holds ``cnt + K - 1``
-    samples): whole tiles in registers, then one output at a time."""
+    samples): whole tiles in registers, then tiles of one vector, then the last outputs from a
+    tile of one vector over a zero-padded copy of their samples.  Every output is thus the
+    same sequence of multiply-adds wherever it falls in a block (a scalar loop would be
+    reassociated by the fast-math flags), so a signal cut into chunks (streams, Dask) gives
+    the bits of the whole."""
     k = wrow.shape[0]
     masks = mask_table(k, wrow)
     span = ROWS * lane_width(o)
@@ -183,10 +187,12 @@ def tiled_row(o, cnt, xx, wrow, wt):
     for j in range(0, full, span):
         tile(o, j, xx, j, wt, masks, k)
     width = lane_width(o)
-    for j in range(full, cnt - cnt % width, width):
+    last = cnt - cnt % width
+    for j in range(full, last, width):
         tile1(o, j, xx, j, wt, masks, k)
-    for j in range(cnt - cnt % width, cnt):
-        acc = wrow[0] * xx[j]
-        for c in range(1, k):
-            acc += wrow[c] * xx[j + c]
-        o[j] = acc
+    if last < cnt:
+        padded = np.zeros(width + k - 1, xx.dtype)   # the zeros meet only discarded lanes
+        padded[:cnt - last + k - 1] = xx[last:cnt + k - 1]
+        rest = np.empty(width, o.dtype)
+        tile1(rest, 0, padded, 0, wt, masks, k)
+        o[last:cnt] = rest[:cnt - last]
