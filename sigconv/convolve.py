@@ -296,8 +296,7 @@ def _small_direct(x: np.ndarray, kernel: np.ndarray, plan: Plan) -> np.ndarray:
     out = np.empty((1, 1, plan.length[0]), x.dtype)
     x3 = writable_view(np.ascontiguousarray(x).reshape(1, 1, n))   # read-only input would compile again
     w3 = writable_view(np.ascontiguousarray(w).reshape(1, 1, m))
-    direct_kernel(1, m, 1, 1, False).kernel(x3, w3, _ZERO_INDEX, _ZERO_INDEX, out, 1, 1, 1, 1, 0, offset,
-                                            _conv.ZERO, 0, 1)   # the one share of the work
+    direct_kernel(1, m, 1, 1, False)(x3, w3, _ZERO_INDEX, _ZERO_INDEX, out, 1, 1, 1, 1, 0, offset, _conv.ZERO)
     return out.reshape(plan.length[0])
 
 
