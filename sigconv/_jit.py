@@ -14,13 +14,17 @@ registered first among Numba's cache locators and claims only the files of this 
 Numba's default would write ``*.nbi``/``*.nbc`` into ``sigconv/__pycache__``; for an installed
 (non-editable) copy that folder survives ``pip uninstall`` and then shadows a later editable
 install as a namespace package (issue #14).  The cache folder is keyed by the source folder's
-absolute path (Numba's own ``get_suitable_cache_subpath``), so two copies never share entries.
+absolute path (Numba's own ``get_suitable_cache_subpath``), so two copies never share entries,
+and by a digest of the kernel sources (:func:`_kernels_digest`): Numba checks only the stamp
+of the file that defines a function, so a kernel whose callee in another file changed (an
+upgrade, an edit) would otherwise load its old machine code.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import os
 import tempfile
 import types
@@ -57,7 +61,7 @@ class _SigconvCacheLocator(_UserLocator):
     def __init__(self, py_func, py_file):
         self._py_file = py_file
         self._lineno = py_func.__code__.co_firstlineno
-        sub = self.get_suitable_cache_subpath(py_file)
+        sub = os.path.join(self.get_suitable_cache_subpath(py_file), _kernels_digest())
         self._candidates = [os.path.join(cache_dir(), sub),
                             os.path.join(tempfile.gettempdir(), f"sigconv-cache-{_user()}", sub)]
         self._cache_path = self._candidates[0]
@@ -76,6 +80,19 @@ class _SigconvCacheLocator(_UserLocator):
         if numba.config.CACHE_DIR or not os.path.abspath(py_file).startswith(_PACKAGE_DIR):
             return None
         return super(_UserLocator, cls).from_function(py_func, py_file)
+
+
+@functools.cache
+def _kernels_digest() -> str:
+    """A short digest of every source a kernel may compile from: the modules of
+    :mod:`sigconv._kernels`, this module and :mod:`sigconv._config` (their bytes, read once)."""
+    digest = hashlib.sha1()
+    folder = os.path.join(_PACKAGE_DIR, "_kernels")
+    names = sorted(os.path.join(folder, n) for n in os.listdir(folder) if n.endswith(".py"))
+    for path in names + [os.path.join(_PACKAGE_DIR, "_jit.py"), os.path.join(_PACKAGE_DIR, "_config.py")]:
+        with open(path, "rb") as f:
+            digest.update(os.path.basename(path).encode() + b"\0" + f.read())
+    return "k" + digest.hexdigest()[:12]
 
 
 def _user() -> str:

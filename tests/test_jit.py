@@ -27,3 +27,30 @@ def test_serial_and_parallel_are_distinct_cache_entries():
     parallel(x, b)
     np.testing.assert_array_equal(a, x.sum(axis=1))
     np.testing.assert_array_equal(b, a)
+
+
+def test_cache_folder_keyed_by_the_kernel_sources(tmp_path, monkeypatch):
+    """Numba checks only the stamp of the file defining a function: the cache folder carries a
+    digest of every kernel source, so a changed callee in another file (an upgrade, an edit)
+    cannot load a caller's old machine code."""
+    import shutil
+
+    from sigconv import _jit
+    from sigconv._kernels import conv
+
+    locator = _jit._SigconvCacheLocator.from_function(conv.source_index.py_func, conv.__file__)
+    assert _jit._kernels_digest() in locator.get_cache_path()
+    copy = tmp_path / "sigconv"
+    shutil.copytree(_jit._PACKAGE_DIR, copy, ignore=shutil.ignore_patterns("__pycache__", "data"))
+    monkeypatch.setattr(_jit, "_PACKAGE_DIR", str(copy) + "/")
+    _jit._kernels_digest.cache_clear()
+    try:
+        same = _jit._kernels_digest()
+        with open(copy / "_kernels" / "tiles.py", "a") as f:
+            f.write("\n# a changed callee\n")
+        _jit._kernels_digest.cache_clear()
+        changed = _jit._kernels_digest()
+    finally:
+        monkeypatch.undo()
+        _jit._kernels_digest.cache_clear()
+    assert same == _jit._kernels_digest() and changed != same
