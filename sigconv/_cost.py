@@ -123,6 +123,11 @@ SMALL_WORK = 20_000
 PARALLEL_MIN_WORK = 4_000_000
 #: seconds to wake the worker threads for one parallel kernel
 THREAD_WAKE = 1e-4
+#: estimated one-thread seconds of the direct kernel below which threads do not pay either:
+#: with the register tiles 4e6 multiply-adds take 0.1 ms, and two threads ran slower up to
+#: about 0.3 ms of work (N=4096 K=1001 float64: 137 -> 201 us; N=16384 K=1001 float32: 244 ->
+#: 278 us), faster from about 0.45 ms (1.2x) and 0.9 ms (1.6x)
+PARALLEL_MIN_SECONDS = 3e-4
 
 
 _CODES = {np.dtype(t): np.dtype(t).str[1:] for t in (np.float32, np.float64, np.complex64, np.complex128)}
@@ -149,7 +154,7 @@ def _per_plan(func):
 
 def direct_threads(plan, workers: int) -> int:
     work = plan.batch_size * math.prod(plan.n_out) * math.prod(plan.m)
-    if workers <= 1 or work < PARALLEL_MIN_WORK:
+    if workers <= 1 or work < PARALLEL_MIN_WORK or _plain_seconds(plan) < PARALLEL_MIN_SECONDS:
         return 1
     return workers
 

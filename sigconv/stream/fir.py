@@ -30,9 +30,8 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from sigconv import _cost
 from sigconv._validate import as_array, check_int, check_option, float_dtype
-from sigconv.convolve import _simple_plan_of
 from sigconv.stream._base import Stream
-from sigconv.stream._valid import ValidConvolution
+from sigconv.stream._valid import ValidConvolution, segment_costs
 
 FIR_METHODS = ("auto", "direct", "partitioned")
 #: smallest partition the cost model considers (smaller blocks pay more Python per sample)
@@ -45,7 +44,7 @@ PRODUCT_OVERHEAD = 2e-6
 def _engine_seconds(n: int, m: int, dtype: np.dtype) -> float:
     """The engine's estimate (one thread) for the 'valid' convolution of ``n`` samples with
     ``m`` taps, by the method it would choose."""
-    return min(_cost.estimate(_simple_plan_of(n, m, "valid", dtype, True), 1).values())
+    return min(segment_costs(n, m, dtype).values())
 
 
 def partitioned_seconds(length: int, taps: int, block: int, dtype: np.dtype) -> float:
