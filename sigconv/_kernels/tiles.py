@@ -199,9 +199,13 @@ def tiled_row(o, cnt, xx, wrow, wt):
         j += 2 * width
     if j < last:
         tile1(o, j, xx, j, wt, masks, k)
-    if last < cnt:
-        padded = np.zeros(width + k - 1, xx.dtype)   # the zeros meet only discarded lanes
-        padded[:cnt - last + k - 1] = xx[last:cnt + k - 1]
+    if last < cnt:   # plain loops: slice assignments cost seconds of compile time here
+        padded = np.empty(width + k - 1, xx.dtype)
+        for i in range(cnt - last + k - 1):
+            padded[i] = xx[last + i]
+        for i in range(cnt - last + k - 1, width + k - 1):
+            padded[i] = 0.0   # the zeros meet only discarded lanes
         rest = np.empty(width, o.dtype)
         tile1(rest, 0, padded, 0, wt, masks, k)
-        o[last:cnt] = rest[:cnt - last]
+        for i in range(cnt - last):
+            o[last + i] = rest[i]
