@@ -59,14 +59,20 @@ def _lane_constants(dtype) -> tuple[float, float]:
 
 
 @contextlib.contextmanager
-def _phases(use: bool):
-    """Force the polyphase form of strided direct calls on (``True``) or off."""
-    saved = _cost.phases_pay
-    _cost.phases_pay = lambda plan, workers: use and _cost.phases_apply(plan)
+def _forced(choice: str, applies: str, use: bool):
+    """Force the cost model's ``choice`` (``phases_pay``, ``step_tiles_pay``) on (``True``,
+    where ``applies`` says the path can run) or off."""
+    saved = getattr(_cost, choice)
+    setattr(_cost, choice, lambda plan, workers: use and getattr(_cost, applies)(plan))
     try:
         yield
     finally:
-        _cost.phases_pay = saved
+        setattr(_cost, choice, saved)
+
+
+def _phases(use: bool):
+    """Force the polyphase form of strided direct calls on (``True``) or off."""
+    return _forced("phases_pay", "phases_apply", use)
 
 
 def _strided_constants() -> tuple[float, float]:
@@ -90,15 +96,9 @@ def _strided_constants() -> tuple[float, float]:
     return float(np.median(rates)), float(np.median(packs))
 
 
-@contextlib.contextmanager
 def _step_tiles(use: bool):
     """Force the step tiles of strided and dilated direct calls on (``True``) or off."""
-    saved = _cost.step_tiles_pay
-    _cost.step_tiles_pay = lambda plan, workers: use and _cost.step_tiles_apply(plan)
-    try:
-        yield
-    finally:
-        _cost.step_tiles_pay = saved
+    return _forced("step_tiles_pay", "step_tiles_apply", use)
 
 
 def _step_tile_constants(dtype) -> tuple[float, float]:

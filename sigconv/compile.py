@@ -242,12 +242,12 @@ def profile_compiles(func: Callable[[], object]) -> list[KernelCompile]:
 
     Examples
     --------
-    >>> import numba
+    >>> import numpy as np, sigconv
     >>> from sigconv.compile import profile_compiles
-    >>> square = numba.njit(lambda v: v * v)
-    >>> [(k.args, k.exclusive > 0) for k in profile_compiles(lambda: square(3.0))]
-    [('float64', True)]
-    >>> profile_compiles(lambda: square(4.0))   # compiled already
+    >>> first = profile_compiles(lambda: sigconv.ewma(np.ones(5), alpha=0.5))   # [] if cached
+    >>> all(0 <= k.exclusive <= k.inclusive for k in first)
+    True
+    >>> profile_compiles(lambda: sigconv.ewma(np.ones(5), alpha=0.5))   # compiled already
     []
     """
     from numba.core import event

@@ -38,7 +38,7 @@ from numba.extending import intrinsic
 
 from sigconv._jit import _renamed, jit, prange, serial_and_parallel
 from sigconv._kernels.conv import _interior, _point, _tap_rows, source_index
-from sigconv._kernels.tiles import VECTOR_BYTES, _pointer, _splat, aligned, lane_width
+from sigconv._kernels.tiles import _all_steps, _pointer, _splat, _vectors, _weight_row, aligned, lane_width
 
 #: outputs per task (one weight table per kernel row and phase per task; N = 1e6, K = 64,
 #: dilation 2: 8192 -> 16384 measured 2.05-2.12 -> 1.97-2.04 ms)
@@ -77,18 +77,7 @@ def _step_tile_ir(context, builder, signature, args, rows, accumulate, phases):
     o_t, _, x_t, _, _, wt_t, _ = signature.args
     o_a, oj_v, x_a, xj_v, step_v, wt_a, k_v = args
     i64, i32 = ir.IntType(64), ir.IntType(32)
-    elt = context.get_value_type(o_t.dtype)
-    width = VECTOR_BYTES // context.get_abi_sizeof(elt)
-    vty = ir.VectorType(elt, width)
-    fmuladd = cgutils.get_or_insert_function(
-        builder.module, ir.FunctionType(vty, [vty] * 3),
-        f"llvm.fmuladd.v{width}{'f64' if isinstance(elt, ir.DoubleType) else 'f32'}")
-    attributes = builder.function.attributes   # 512-bit registers where the CPU has them
-    try:
-        set.add(attributes, f'"min-legal-vector-width"="{VECTOR_BYTES * 8}"')
-        set.add(attributes, f'"prefer-vector-width"="{VECTOR_BYTES * 8}"')
-    except Exception:   # pragma: no cover - a future llvmlite with a stricter set
-        pass
+    elt, width, vty, fmuladd = _vectors(context, builder, o_t.dtype)
     oj_v, xj_v, step_v, k_v = (builder.sext(v, i64) if v.type.width < 64 else v for v in (oj_v, xj_v, step_v, k_v))
     obase = _pointer(context, builder, o_t, o_a, oj_v)
     optrs = [builder.bitcast(builder.gep(obase, [ir.Constant(i64, width * v)]), vty.as_pointer()) for v in range(rows)]
@@ -104,14 +93,9 @@ def _step_tile_ir(context, builder, signature, args, rows, accumulate, phases):
              for v in range(rows) for r in range(phases)]
     wbase = _pointer(context, builder, wt_t, wt_a, ir.Constant(i64, 0))
     lanes = ir.Constant(ir.VectorType(i32, width), list(range(width)))
-    steps = builder.add(k_v, ir.Constant(i64, width - 1))
-    head = builder.select(builder.icmp_signed("<", k_v, ir.Constant(i64, width - 1)), k_v,
-                          ir.Constant(i64, width - 1))
-    tail = builder.select(builder.icmp_signed(">", k_v, head), k_v, head)   # [head, tail): every lane
 
     def one_step(d, masked):
-        w = builder.load(builder.bitcast(builder.gep(wbase, [builder.mul(d, ir.Constant(i64, width))]),
-                                         vty.as_pointer()), align=VECTOR_BYTES)
+        w = _weight_row(builder, wbase, d, vty)
         if masked:   # lanes t with 0 <= d - t < k
             d32 = builder.trunc(d, i32)
             lo = builder.trunc(builder.sub(d, builder.sub(k_v, ir.Constant(i64, 1))), i32)
@@ -124,9 +108,7 @@ def _step_tile_ir(context, builder, signature, args, rows, accumulate, phases):
             new = builder.call(fmuladd, [w, _splat(builder, sample, vty), old])
             builder.store(builder.select(keep, new, old) if masked else new, acc)
 
-    for lo, hi, masked in ((ir.Constant(i64, 0), head, True), (head, tail, False), (tail, steps, True)):
-        with cgutils.for_range_slice(builder, lo, hi, ir.Constant(i64, 1), inc=True) as (d, _):
-            one_step(d, masked)
+    _all_steps(builder, k_v, width, one_step)
     if phases == 1:
         for ptr, acc in zip(optrs, accs):
             builder.store(builder.load(acc), ptr, align=align)
@@ -251,6 +233,22 @@ def _edges(orow, xb, wb, j0, a, e, j1, r_lo, r_hi, row0, dh, sw, dw, ow, W, Kw, 
             orow[j] += _point(xrow, wrow, j, sw, dw, ow, W, Kw, zero, bmode)
 
 
+@jit
+def _task(task, Ho, nblk, Wo, ilo, ihi, sh, dh, oh, H, Kh, bmode):
+    """``(b, i, j0, j1, a, e, r_lo, r_hi)`` of a task of the tile loops: batch row ``b``, output
+    row ``i``, its block of columns ``[j0, j1)``, the block's interior ``[a, e)`` (empty,
+    ``a == e == j0``, where every output is an edge) and the kernel rows it reads."""
+    b = task // (Ho * nblk)
+    i = (task // nblk) % Ho
+    j0 = (task % nblk) * BLOCK
+    j1 = min(Wo, j0 + BLOCK)
+    r_lo, r_hi = _tap_rows(i, sh, dh, oh, H, Kh, bmode)
+    a, e = max(j0, ilo), min(j1, ihi)
+    if a >= e or r_lo == r_hi:
+        a = e = j0
+    return b, i, j0, j1, a, e, r_lo, r_hi
+
+
 def _conv_stride_tiles(x, w, xi, wi, out, sh, sw, dh, oh, ow, bmode):
     """Column stride ``sw`` with unit tap spacing (module docstring): each tap phase of each
     kernel row adds its tiles to a sub-block of outputs whose input stays in L1.  Tasks are
@@ -269,17 +267,10 @@ def _conv_stride_tiles(x, w, xi, wi, out, sh, sw, dh, oh, ow, bmode):
     else:
         sub = BLOCK
     for task in prange(nb * Ho * nblk):
-        b = task // (Ho * nblk)
-        i = (task // nblk) % Ho
-        j0 = (task % nblk) * BLOCK
-        j1 = min(Wo, j0 + BLOCK)
+        b, i, j0, j1, a, e, r_lo, r_hi = _task(task, Ho, nblk, Wo, ilo, ihi, sh, dh, oh, H, Kh, bmode)
         orow = out[b, i]
         orow[j0] = 0
         zero = orow[j0]
-        r_lo, r_hi = _tap_rows(i, sh, dh, oh, H, Kh, bmode)
-        a, e = max(j0, ilo), min(j1, ihi)
-        if a >= e or r_lo == r_hi:   # no interior: every output of the block is an edge
-            a = e = j0
         xb, wb = x[xi[b]], w[wi[b]]
         row0 = i * sh + oh
         if a < e:
@@ -310,17 +301,10 @@ def _conv_dilation_tiles(x, w, xi, wi, out, sh, dh, dw, oh, ow, bmode):
     span = ROWS * lane_width(out)
     sub = max(span * dw, SPAN_BYTES // out.itemsize // (span * dw) * (span * dw))
     for task in prange(nb * Ho * nblk):
-        b = task // (Ho * nblk)
-        i = (task // nblk) % Ho
-        j0 = (task % nblk) * BLOCK
-        j1 = min(Wo, j0 + BLOCK)
+        b, i, j0, j1, a, e, r_lo, r_hi = _task(task, Ho, nblk, Wo, ilo, ihi, sh, dh, oh, H, Kh, bmode)
         orow = out[b, i]
         orow[j0] = 0
         zero = orow[j0]
-        r_lo, r_hi = _tap_rows(i, sh, dh, oh, H, Kh, bmode)
-        a, e = max(j0, ilo), min(j1, ihi)
-        if a >= e or r_lo == r_hi:
-            a = e = j0
         xb, wb = x[xi[b]], w[wi[b]]
         row0 = i * sh + oh
         if a < e:

@@ -79,34 +79,55 @@ def tile_kernel(rows: int):
     return tile
 
 
-def _tile_ir(context, builder, signature, args, rows):
-    """The IR of :func:`tile_kernel`'s tile of ``rows`` output vectors."""
-    o_t, _, x_t, _, wt_t, masks_t, _ = signature.args
-    o_a, oj_v, x_a, xj_v, wt_a, masks_a, k_v = args
-    i64 = ir.IntType(64)
-    elt = context.get_value_type(o_t.dtype)
+def _vectors(context, builder, dtype):
+    """``(element type, V, vector type, llvm.fmuladd of that type)`` for ``dtype``; marks the
+    function being built for the CPU's widest registers (512-bit where it has them)."""
+    elt = context.get_value_type(dtype)
     width = VECTOR_BYTES // context.get_abi_sizeof(elt)
     vty = ir.VectorType(elt, width)
     name = f"llvm.fmuladd.v{width}{'f64' if isinstance(elt, ir.DoubleType) else 'f32'}"
     fmuladd = cgutils.get_or_insert_function(builder.module, ir.FunctionType(vty, [vty] * 3), name)
-    attributes = builder.function.attributes   # 512-bit registers where the CPU has them
+    attributes = builder.function.attributes
     try:
         set.add(attributes, f'"min-legal-vector-width"="{VECTOR_BYTES * 8}"')
         set.add(attributes, f'"prefer-vector-width"="{VECTOR_BYTES * 8}"')
     except Exception:   # pragma: no cover - a future llvmlite with a stricter set
         pass
-    oj_v, xj_v, k_v = (builder.sext(v, i64) if v.type.width < 64 else v for v in (oj_v, xj_v, k_v))
-    accs = [cgutils.alloca_once_value(builder, ir.Constant(vty, None)) for _ in range(rows)]
-    xbase = _pointer(context, builder, x_t, x_a, xj_v)
-    wbase = _pointer(context, builder, wt_t, wt_a, ir.Constant(i64, 0))
+    return elt, width, vty, fmuladd
+
+
+def _weight_row(builder, wbase, d, vty):
+    """Row ``d`` of the weight table (``V`` values at ``wbase + d * V``, 64-byte aligned)."""
+    offset = builder.mul(d, ir.Constant(ir.IntType(64), vty.count))
+    return builder.load(builder.bitcast(builder.gep(wbase, [offset]), vty.as_pointer()), align=VECTOR_BYTES)
+
+
+def _all_steps(builder, k_v, width, one_step):
+    """``one_step(d, masked)`` for the ``k + V - 1`` steps of a tile: the first and last
+    ``V - 1`` (of fewer than ``V`` taps per lane) masked, the ones between for every lane."""
+    i64 = ir.IntType(64)
     steps = builder.add(k_v, ir.Constant(i64, width - 1))
     head = builder.select(builder.icmp_signed("<", k_v, ir.Constant(i64, width - 1)), k_v,
                           ir.Constant(i64, width - 1))
     tail = builder.select(builder.icmp_signed(">", k_v, head), k_v, head)   # [head, tail): every lane
+    for lo, hi, masked in ((ir.Constant(i64, 0), head, True), (head, tail, False), (tail, steps, True)):
+        with cgutils.for_range_slice(builder, lo, hi, ir.Constant(i64, 1), inc=True) as (d, _):
+            one_step(d, masked)
+
+
+def _tile_ir(context, builder, signature, args, rows):
+    """The IR of :func:`tile_kernel`'s tile of ``rows`` output vectors."""
+    o_t, _, x_t, _, wt_t, masks_t, _ = signature.args
+    o_a, oj_v, x_a, xj_v, wt_a, masks_a, k_v = args
+    i64 = ir.IntType(64)
+    elt, width, vty, fmuladd = _vectors(context, builder, o_t.dtype)
+    oj_v, xj_v, k_v = (builder.sext(v, i64) if v.type.width < 64 else v for v in (oj_v, xj_v, k_v))
+    accs = [cgutils.alloca_once_value(builder, ir.Constant(vty, None)) for _ in range(rows)]
+    xbase = _pointer(context, builder, x_t, x_a, xj_v)
+    wbase = _pointer(context, builder, wt_t, wt_a, ir.Constant(i64, 0))
 
     def step(d, masked):
-        w = builder.load(builder.bitcast(builder.gep(wbase, [builder.mul(d, ir.Constant(i64, width))]),
-                                         vty.as_pointer()), align=VECTOR_BYTES)
+        w = _weight_row(builder, wbase, d, vty)
         if masked:   # lanes t with 0 <= d - t < k: bit t of masks[d]
             bits = builder.load(_pointer(context, builder, masks_t, masks_a, d))
             bits = builder.trunc(bits, ir.IntType(width)) if width < 16 else bits
@@ -117,9 +138,7 @@ def _tile_ir(context, builder, signature, args, rows):
             new = builder.call(fmuladd, [w, _splat(builder, sample, vty), old])
             builder.store(builder.select(keep, new, old) if masked else new, acc)
 
-    for lo, hi, masked in ((ir.Constant(i64, 0), head, True), (head, tail, False), (tail, steps, True)):
-        with cgutils.for_range_slice(builder, lo, hi, ir.Constant(i64, 1), inc=True) as (d, _):
-            step(d, masked)
+    _all_steps(builder, k_v, width, step)
     obase = _pointer(context, builder, o_t, o_a, oj_v)
     for v, acc in enumerate(accs):
         ptr = builder.bitcast(builder.gep(obase, [ir.Constant(i64, width * v)]), vty.as_pointer())
