@@ -12,7 +12,7 @@ from numpy.typing import ArrayLike
 from sigconv._dispatch import dask_aware
 from sigconv._validate import check_int
 from sigconv.match._common import Score, _real_array
-from sigconv.match.matcher import Matcher
+from sigconv.match.matcher import one_call
 from sigconv.match.peaks import Peaks
 
 
@@ -145,8 +145,8 @@ def match_template(x: ArrayLike, template: ArrayLike, *, mode: Literal["valid", 
     >>> np.unravel_index(np.nanargmax(s), s.shape), round(float(np.nanmax(s)), 3)
     ((np.int64(30), np.int64(40)), 1.0)
     """
-    return Matcher(x, mode=mode, axes=axes, workers=workers).match(template, score=score, method=method,
-                                                                   mask=mask, nan_policy=nan_policy)
+    with one_call(x, mode=mode, axes=axes, workers=workers) as matcher:
+        return matcher.match(template, score=score, method=method, mask=mask, nan_policy=nan_policy)
 
 
 @dask_aware("locate")
@@ -208,6 +208,6 @@ def locate(x: ArrayLike, template: ArrayLike, *, threshold: float | None = 0.8,
         check_int("min_distance", min_distance, minimum=1)
     if max_matches is not None:
         check_int("max_matches", max_matches, minimum=1)
-    return Matcher(xa, mode=mode, workers=workers).locate(
-        t, threshold=threshold, min_distance=min_distance, max_matches=max_matches, score=score, mask=mask,
-        nan_policy=nan_policy, subpixel=subpixel)
+    with one_call(xa, mode=mode, workers=workers) as matcher:
+        return matcher.locate(t, threshold=threshold, min_distance=min_distance, max_matches=max_matches,
+                              score=score, mask=mask, nan_policy=nan_policy, subpixel=subpixel)

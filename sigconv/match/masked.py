@@ -35,6 +35,7 @@ import math
 
 import numpy as np
 
+from sigconv import _workspace
 from sigconv._jit import threads
 from sigconv._kernels import sliding as _k
 from sigconv._validate import as_array, check_option
@@ -160,10 +161,10 @@ def masked_scores(matcher, key, prep, pads, t: np.ndarray, w: np.ndarray | None,
     todo = [item for item in plan if item[2] != "w" or wkey + (item[1],) not in matcher._derived]
     spectra = {}
     tile = strips.tile_shape(prep.xc.shape[1:], tshape, fshape, matcher._workers) if fft and nd == 2 else None
-    if fft and todo:   # the kernels' spectra in one batched transform
-        names = sorted({k for _, _, k in todo})
-        stack = np.stack([kernels[k] for k in names]).astype(dtype)
-        spectra = dict(zip(names, matcher._kernel_spectrum(stack, tile or fshape), strict=True))
+    knames = sorted({k for _, _, k in todo}) if fft else []
+    if knames and tile is None:   # the kernels' spectra in one batched transform
+        stack = np.stack([kernels[k] for k in knames]).astype(dtype)
+        spectra = dict(zip(knames, matcher._kernel_spectrum(stack, fshape), strict=True))
     sizes = tuple(s - k + 1 for s, k in zip(prep.xc.shape[1:], tshape, strict=True))
     out = np.empty((prep.xc.shape[0],) + (1,) * (3 - nd) + sizes, dtype=dtype)
     eps = float(np.finfo(dtype).eps)
@@ -181,7 +182,8 @@ def masked_scores(matcher, key, prep, pads, t: np.ndarray, w: np.ndarray | None,
         return prep.bad.astype(dtype) if name == "bad" else sig[name]
 
     if tile is not None:   # strip by strip, strips on threads (sigconv.match.strips)
-        _strip_scores(matcher, key, plan, wkey, spectra, array_of, tile, tshape, omit,
+        needed = {k: kernels[k].astype(dtype)[None] for k in knames}
+        _strip_scores(matcher, key, plan, wkey, needed, array_of, tile, tshape, omit,
                       (_CODES[score], m, tm2, d, tol, floor, chunk), out)
         return out.reshape((out.shape[0],) + sizes)
     results = {}
@@ -206,52 +208,64 @@ def masked_scores(matcher, key, prep, pads, t: np.ndarray, w: np.ndarray | None,
     return out.reshape((out.shape[0],) + sizes)
 
 
-def _strip_scores(matcher, key, plan, wkey, kspectra, array_of, tile, tshape, omit, args, out) -> None:
-    """The scores of :func:`masked_scores` over overlap-save strips of rows, one task per
-    strip on the matcher's threads: each strip's correlations (only their valid rows) and
-    scores stay near the cache in buffers reused from strip to strip, and the strips'
-    correlations with the mask alone are kept for later templates of that mask."""
+def _strip_scores(matcher, key, plan, wkey, kernels, array_of, tile, tshape, omit, args, out) -> None:
+    """The scores of :func:`masked_scores` over overlap-save strips of rows, strips on the
+    matcher's threads.  First, as tasks of one :func:`strips.for_each`, the spectra of the
+    ``kernels`` (name: ``(1, mh, mw)`` array) and of the signal arrays' strips; then one task
+    per strip: its correlations (only their valid rows) and scores, near the cache in scratch
+    buffers reused from strip to strip (and from call to call).  The strips' correlations
+    with the mask alone are kept for later templates of that mask."""
     code, m, tm2, d, tol, floor, chunk = args
     (mh, mw), step = tshape, tile[0] - tshape[0] + 1
-    n_out = out.shape[2]
+    b, n_out = out.shape[0], out.shape[2]
     n_strips = -(-n_out // step)
     workers = matcher._workers
-    cached, fresh, live, signal = {}, {}, [], {}
+    cached, fresh, live, sources = {}, {}, [], []
     for res, name, kname in plan:
         ckey = wkey + (name,) if kname == "w" else None
         if ckey in matcher._derived:
             cached[res] = matcher._derived[ckey]
             continue
-        if name not in signal:
-            source = "x" if name == "x2" else name
-            signal[name] = strips.strip_spectra(matcher._derived, key + (source, omit), array_of(source),
-                                                name == "x2", tile, step, n_out, workers)
+        if name not in sources:
+            sources.append(name)
         if ckey is not None:   # a correlation with the mask alone: kept for later templates
-            fresh[res] = (ckey, np.empty((n_strips, out.shape[0], step, tile[1]), dtype=out.dtype))
+            fresh[res] = (ckey, matcher._empty((n_strips, b, step, tile[1]), out.dtype))
         else:
             live.append(res)
-    slots = strips.slots_for(n_strips, workers)
-    b = out.shape[0]
-    prods = [np.empty((b, tile[0], tile[1] // 2 + 1), strips.spectrum_dtype(out.dtype)) for _ in range(slots)]
-    bufs = [{res: np.empty((b, step, tile[1]), out.dtype) for res in live} for _ in range(slots)]
+    kspectra = {}
+
+    def kernel_task(name):
+        def task(fw):
+            kspectra[name] = matcher._kernel_spectrum(kernels[name], tile, fw)[0]
+        return task
+
+    requests = [(key + ("x" if name == "x2" else name, omit), array_of("x" if name == "x2" else name), name == "x2")
+                for name in sources]
+    signal = dict(zip(sources, strips.strip_spectra(matcher._derived, requests, tile, step, n_out, workers,
+                                                     matcher._empty, extra=[kernel_task(k) for k in kernels]),
+                      strict=True))
     names = ("c", "s1", "s2", "n", "t1", "t2", "bad")
     empty = np.empty((0, 0, 0, 0), dtype=out.dtype)
     kern = _k.masked_scores_serial   # one thread per strip
+    slots = strips.slots_for(n_strips, workers)
+    with _workspace.scratch() as ws:
+        prods = [ws.empty((b, tile[0], tile[1] // 2 + 1), strips.spectrum_dtype(out.dtype)) for _ in range(slots)]
+        bufs = [{res: ws.empty((b, step, tile[1]), out.dtype) for res in live} for _ in range(slots)]
 
-    def body(i, slot, fw):
-        r0 = i * step
-        nr = min(step, n_out - r0)
-        ys = {res: arr[i] for res, arr in cached.items()}
-        for res, name, kname in plan:
-            if res in ys:
-                continue
-            target = fresh[res][1][i] if res in fresh else bufs[slot][res]
-            strips.inverse_rows(signal[name][i], kspectra[kname], tile, mh - 1, nr, prods[slot], target, fw)
-            ys[res] = target
-        c, s1, s2, n, t1, t2, bad = (ys[r][:, None] if r in ys else empty for r in names)
-        kern(code, omit, c, s1, s2, n, t1, t2, bad, (0, 0, mw - 1), m, tm2, d, tol, floor, chunk,
-             out[:, :, r0:r0 + nr])
+        def body(i, slot, fw):
+            r0 = i * step
+            nr = min(step, n_out - r0)
+            ys = {res: arr[i] for res, arr in cached.items()}
+            for res, name, kname in plan:
+                if res in ys:
+                    continue
+                target = fresh[res][1][i] if res in fresh else bufs[slot][res]
+                strips.inverse_rows(signal[name][i], kspectra[kname], tile, mh - 1, nr, prods[slot], target, fw)
+                ys[res] = target
+            c, s1, s2, n, t1, t2, bad = (ys[r][:, None] if r in ys else empty for r in names)
+            kern(code, omit, c, s1, s2, n, t1, t2, bad, (0, 0, mw - 1), m, tm2, d, tol, floor, chunk,
+                 out[:, :, r0:r0 + nr])
 
-    strips.for_each(n_strips, workers, body)
+        strips.for_each(n_strips, workers, body)
     for ckey, arr in fresh.values():
         matcher._derived[ckey] = arr

@@ -3,13 +3,15 @@ and window statistics reused between them); :mod:`sigconv.match.api` wraps it fo
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import Iterator, Sequence
 from typing import Literal
 
 import numpy as np
 import scipy.fft as sfft
 from numpy.typing import ArrayLike
 
+from sigconv import _workspace
 from sigconv._jit import resolve_workers, threads
 from sigconv._kernels import sliding as _k
 from sigconv._validate import check_int, check_option, float_dtype
@@ -105,6 +107,12 @@ class Matcher:
         self._sums: dict = {}
         self._derived: dict = {}   # signal-side arrays of the masked scores (sigconv.match.masked)
         self._fused_shapes: dict = {}   # template shapes scored one at a time, per signal layout
+        self._scratch: _workspace.Scratch | None = None   # set by one_call
+
+    def _empty(self, shape, dtype) -> np.ndarray:
+        """An array cached on the matcher: scratch (reused by the next call) for a matcher
+        made by :func:`one_call`, else fresh."""
+        return np.empty(shape, dtype) if self._scratch is None else self._scratch.empty(shape, dtype)
 
     # -- helpers keyed by what they depend on
     def _signal(self, axes, pads, centred, dtype):
@@ -113,9 +121,9 @@ class Matcher:
             xm = np.moveaxis(self._x, axes, tuple(range(-len(axes), 0)))
             batch = xm.shape[:-len(axes)]
             xm = xm.reshape((-1,) + xm.shape[-len(axes):]).astype(dtype, copy=False)
-            prep = _prepare(xm, centred, self._workers)
+            prep = _prepare(xm, centred, self._workers, self._empty)
             if any(p != (0, 0) for p in pads):
-                prep = _pad_prepared(prep, pads)
+                prep = _pad_prepared(prep, pads, self._empty)
             self._prepared[key] = (prep, batch)
         return self._prepared[key]
 
@@ -177,18 +185,23 @@ class Matcher:
         oh, ow = xc.shape[1] - mh + 1, xc.shape[2] - mw + 1
         step = tile[0] - mh + 1
         n_strips = -(-oh // step)
-        spectra = strips.strip_spectra(self._derived, key + ("x", False), xc, False, tile, step, oh,
-                                       self._workers)
-        kspec = self._kernel_spectrum(t, tile)
+        kspecs = []   # the template's spectrum: a task beside the strips' transforms
+        (spectra,) = strips.strip_spectra(self._derived, [(key + ("x", False), xc, False)], tile, step, oh,
+                                          self._workers, self._empty,
+                                          extra=[lambda fw: kspecs.append(self._kernel_spectrum(t, tile, fw))])
+        kspec = kspecs[0]
         slots = strips.slots_for(n_strips, self._workers)
         shape = np.broadcast_shapes(spectra.shape[1:], kspec.shape)
         bkey = key + ("strip-buffers", tile, (mh, mw), shape[0], slots, rows_only)
         if bkey not in self._derived:
-            self._derived[bkey] = [(np.empty(shape, dtype=spectra.dtype),
-                                    None if rows_only else np.empty((shape[0], step, tile[1]), dtype=xc.dtype))
+            self._derived[bkey] = [(self._empty(shape, spectra.dtype),
+                                    None if rows_only else self._empty((shape[0], step, tile[1]), xc.dtype))
                                    for _ in range(slots)]
         buffers = self._derived[bkey]
-        num = np.empty((shape[0], oh, tile[1] if rows_only else ow), dtype=xc.dtype)
+        # the valid rows at the transform's width only feed the fused scores; the scaled
+        # scores are the result
+        empty = self._empty if rows_only else np.empty
+        num = empty((shape[0], oh, tile[1] if rows_only else ow), xc.dtype)
 
         def body(i, slot, fw):
             r0 = i * step
@@ -208,10 +221,11 @@ class Matcher:
         strips.for_each(n_strips, self._workers, body)
         return num
 
-    def _kernel_spectrum(self, t: np.ndarray, fshape: tuple[int, ...]) -> np.ndarray:
-        """Spectrum of the flipped ``t`` ``(1 or B, *shape)``: correlating = convolving with it."""
+    def _kernel_spectrum(self, t: np.ndarray, fshape: tuple[int, ...], workers: int | None = None) -> np.ndarray:
+        """Spectrum of the flipped ``t`` ``(1 or B, *shape)``: correlating = convolving with it
+        (on ``workers`` threads, default the matcher's)."""
         flip = (Ellipsis,) + tuple(slice(None, None, -1) for _ in fshape)
-        return _template_spectrum(t[flip], fshape, self._workers)
+        return _template_spectrum(t[flip], fshape, self._workers if workers is None else workers)
 
     def _method(self, xc: np.ndarray, tk: np.ndarray, nd: int, method: str) -> str:
         """The concrete method for ``method='auto'``: the cached FFT for 2D templates of
@@ -250,7 +264,8 @@ class Matcher:
               method: Literal["auto", "direct", "fft", "overlap-add"] = "auto", mask: ArrayLike | None = None,
               nan_policy: Literal["propagate", "omit"] = "propagate") -> np.ndarray:
         """Score ``template`` at every placement; see :func:`match_template`."""
-        return self._match(template, score, method, mask, nan_policy, fuse=True)
+        out = self._match(template, score, method, mask, nan_policy, fuse=True)
+        return out if self._scratch is None else self._scratch.keep(out)
 
     def match_many(self, templates, *, score: Score = "zncc", mask=None,
                    nan_policy: Literal["propagate", "omit"] = "propagate",
@@ -418,6 +433,17 @@ class Matcher:
             check_int("max_matches", max_matches, minimum=1)
         scores = self.match(t, score=score, mask=mask, nan_policy=nan_policy)
         return _peaks_of(scores, t.shape, score, threshold, min_distance, max_matches, subpixel)
+
+
+@contextlib.contextmanager
+def one_call(x: ArrayLike, **options) -> Iterator[Matcher]:
+    """``Matcher(x, **options)`` for the calls inside the ``with`` block: what it caches
+    (the centred signal, strip spectra and buffers) is scratch that the next such block
+    reuses (:mod:`sigconv._workspace`), and :meth:`Matcher.match` returns arrays of its own."""
+    with _workspace.scratch() as ws:
+        matcher = Matcher(x, **options)
+        matcher._scratch = ws
+        yield matcher
 
 
 def _template_list(templates) -> list[np.ndarray]:

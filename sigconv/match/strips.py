@@ -26,11 +26,14 @@ from __future__ import annotations
 import functools
 import math
 import os
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import scipy.fft as sfft
+
+from sigconv import _workspace
 
 try:   # the transforms scipy.fft runs, with an output array and in place
     from scipy.fft._pocketfft.pypocketfft import c2c as _private_c2c
@@ -114,15 +117,22 @@ def slots_for(n_tasks: int, workers: int) -> int:
 
 def for_each(n_tasks: int, workers: int, body: Callable[[int, int, int], None]) -> None:
     """``body(task, slot, fft_workers)`` for every task, on :func:`slots_for` threads (the
-    calling thread is slot 0): thread ``slot`` takes tasks ``slot, slot + slots, ...`` (so
-    per-slot buffers are never shared); ``fft_workers`` is the threads each task's transforms
-    may use (the ones left over).  Returns once every task is done; the first error raised
-    by a task is raised again."""
+    calling thread is slot 0): each thread takes the next task not yet taken, in order, so
+    tasks of unequal cost keep every thread busy; ``slot`` names the thread (per-slot buffers
+    are never shared) and ``fft_workers`` is the threads each task's transforms may use (the
+    ones left over).  Returns once every task is done; the first error raised by a task is
+    raised again."""
     slots = slots_for(n_tasks, workers)
     fft_workers = max(1, workers // slots)
+    tasks = iter(range(n_tasks))
+    lock = threading.Lock()
 
     def run(slot):
-        for task in range(slot, n_tasks, slots):
+        while True:
+            with lock:
+                task = next(tasks, None)
+            if task is None:
+                return
             body(task, slot, fft_workers)
 
     if slots == 1:
@@ -145,11 +155,12 @@ def spectrum_dtype(dtype) -> np.dtype:
 def forward(rows: np.ndarray, tile: tuple[int, int], out: np.ndarray, pad: np.ndarray | None,
             workers: int) -> None:
     """``out[...] = rfftn(rows, tile, axes=(-2, -1))`` for ``rows`` ``(B, r, w)`` with
-    ``r <= L``, ``w <= W'``; ``pad`` is a zeroed ``(B, L, W')`` buffer of the real dtype, used
-    (only its first ``w`` columns written) when ``w < W'``."""
+    ``r <= L``, ``w <= W'``; ``pad`` is a ``(B, L, W')`` buffer of the real dtype, used
+    (overwritten) when ``w < W'``."""
     r, w = rows.shape[-2:]
     if w < tile[1]:
         pad[:, :r, :w] = rows
+        pad[:, :r, w:] = 0
         rows = pad[:, :r]
     fns = _private_transforms()
     if fns is None:
@@ -181,31 +192,54 @@ def inverse_rows(spec: np.ndarray, kspec: np.ndarray, tile: tuple[int, int], ski
     return out[:, :nr]
 
 
-def strip_spectra(cache: dict, key, array: np.ndarray, squared: bool, tile: tuple[int, int], step: int,
-                  n_out: int, workers: int) -> np.ndarray:
-    """Spectra ``(strips, B, L, W'//2+1)`` of the overlapping strips of ``tile[0]`` rows of
-    ``array`` ``(B, H, W)`` (of its square if ``squared``), one per ``step`` output rows, the
-    last zero-padded; cached in ``cache`` under ``key``, computed strip by strip on threads."""
-    ckey = key + ("strips", tile, step, n_out, squared)   # the strips' starts depend on the template
-    if ckey in cache:
-        return cache[ckey]
+def strip_spectra(cache: dict, requests, tile: tuple[int, int], step: int, n_out: int, workers: int,
+                  empty=np.empty, extra: Sequence[Callable[[int], None]] = ()) -> list[np.ndarray]:
+    """Spectra ``(strips, B, L, W'//2+1)`` of the overlapping strips of ``tile[0]`` rows, one
+    per ``step`` output rows (the last zero-padded), of each request ``(key, array,
+    squared)``: of ``array`` ``(B, H, W)``, or of its square if ``squared``.
+
+    Each array of spectra comes from ``empty(shape, dtype)`` and is cached in ``cache`` under
+    ``key`` (and the strips' layout).  The strips of every request, and the ``extra`` tasks
+    (callables of the FFT threads they may use: the kernels' spectra), are tasks of one
+    :func:`for_each`, so the threads wait once for all of them.
+    """
     starts = range(0, n_out, step)
-    b, width = array.shape[0], array.shape[2]
-    spectra = np.empty((len(starts), b, tile[0], tile[1] // 2 + 1), dtype=spectrum_dtype(array.dtype))
-    slots = slots_for(len(starts), workers)
-    need_pad = width < tile[1]
-    pads = [np.zeros((b,) + tile, array.dtype) if need_pad else None for _ in range(slots)]
-    squares = [np.empty((b, tile[0], width), array.dtype) if squared else None for _ in range(slots)]
+    out, todo = [], []
+    for key, array, squared in requests:
+        ckey = key + ("strips", tile, step, n_out, squared)   # the strips' starts depend on the template
+        if ckey not in cache:
+            b = array.shape[0]
+            cache[ckey] = empty((len(starts), b, tile[0], tile[1] // 2 + 1), spectrum_dtype(array.dtype))
+            todo.append((array, squared, cache[ckey]))
+        out.append(cache[ckey])
+    tasks = [(None, task) for task in extra] + [(job, i) for job in todo for i in range(len(starts))]
+    slots = slots_for(len(tasks), workers)
+    with _workspace.scratch() as ws:
+        pads = [{} for _ in range(slots)]   # per slot, per array shape and dtype
+        squares = [{} for _ in range(slots)]
 
-    def body(i, slot, fw):
-        rows = array[:, starts[i]:starts[i] + tile[0]]
-        if squared:
-            rows = np.multiply(rows, rows, out=squares[slot][:, :rows.shape[1]])
-        forward(rows, tile, spectra[i], pads[slot], fw)
+        def buffer(kind, slot, shape, dtype):
+            key = (shape, np.dtype(dtype).str)
+            if key not in kind[slot]:
+                kind[slot][key] = ws.empty(shape, dtype)
+            return kind[slot][key]
 
-    for_each(len(starts), workers, body)
-    cache[ckey] = spectra
-    return spectra
+        def body(t, slot, fw):
+            job, i = tasks[t]
+            if job is None:
+                i(fw)
+                return
+            array, squared, spectra = job
+            rows = array[:, starts[i]:starts[i] + tile[0]]
+            b, width = array.shape[0], array.shape[2]
+            if squared:
+                square = buffer(squares, slot, (b, tile[0], width), array.dtype)
+                rows = np.multiply(rows, rows, out=square[:, :rows.shape[1]])
+            pad = buffer(pads, slot, (b,) + tuple(tile), array.dtype) if width < tile[1] else None
+            forward(rows, tile, spectra[i], pad, fw)
+
+        for_each(len(tasks), workers, body)
+    return out
 
 
 def inverse_std(s1: np.ndarray, s2: np.ndarray, m: int, tol: float, dtype, workers: int) -> np.ndarray:

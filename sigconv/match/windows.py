@@ -50,13 +50,14 @@ def _finite_means(flat: np.ndarray, workers: int) -> np.ndarray:
     return centre
 
 
-def _prepare(xm: np.ndarray, centred: bool, workers: int) -> _Prepared:
-    """Centre ``xm`` (batch first, matched axes last) and zero its non-finite samples."""
+def _prepare(xm: np.ndarray, centred: bool, workers: int, empty=np.empty) -> _Prepared:
+    """Centre ``xm`` (batch first, matched axes last) and zero its non-finite samples, into
+    an array from ``empty(shape, dtype)``."""
     b = xm.shape[0]
     flat = np.ascontiguousarray(xm.reshape(b, -1))
     centre = _finite_means(flat, workers) if centred else np.zeros(b)
     centre = centre.astype(xm.dtype)
-    out = np.empty_like(flat)
+    out = empty(flat.shape, flat.dtype)
     with threads(workers):
         n_bad = _kernel((_k.centre_serial, _k.centre_parallel), workers)(flat, centre, out)
     bad = None
@@ -65,7 +66,7 @@ def _prepare(xm: np.ndarray, centred: bool, workers: int) -> _Prepared:
     return _Prepared(out.reshape(xm.shape), centre, bad)
 
 
-def _pad_prepared(prep: _Prepared, pads) -> _Prepared:
+def _pad_prepared(prep: _Prepared, pads, empty=np.empty) -> _Prepared:
     """Zero-pad (in the signal's own coordinates) a prepared signal for mode='same'.
 
     Padding after centring keeps the centre the mean of the data itself, so a DC offset still
@@ -73,7 +74,7 @@ def _pad_prepared(prep: _Prepared, pads) -> _Prepared:
     """
     xc = prep.xc
     shape = (xc.shape[0],) + tuple(n + lo + hi for n, (lo, hi) in zip(xc.shape[1:], pads, strict=True))
-    out = np.empty(shape, dtype=xc.dtype)
+    out = empty(shape, xc.dtype)
     out[...] = (-prep.centre).reshape((-1,) + (1,) * (xc.ndim - 1))
     inner = (slice(None),) + tuple(slice(lo, lo + n) for n, (lo, _) in zip(xc.shape[1:], pads, strict=True))
     out[inner] = xc
