@@ -69,7 +69,7 @@ def test_fft_in_blocks_equals_one_transform(rng, dtype, monkeypatch):
             with monkeypatch.context() as m:
                 m.setattr(_fft, "FFT_SCRATCH_BYTES", -(1 << 40))   # every transform too large
                 for run in ("overlap_add_convolve", "overlap_save_convolve"):
-                    m.setattr(_fft, run, lambda *a, _run=getattr(_fft, run), **k: ran.append(1) or _run(*a, **k))
+                    m.setattr(_fft, run, _counted(getattr(_fft, run), ran))
                 blocks = call(mode)
             assert ran, (name, mode)   # the blocks ran
             scale = np.abs(whole).max()
@@ -107,3 +107,11 @@ def test_2d_overlap_save_scratch_within_a_few_mib(rng):
     img, k = rng.standard_normal((1024, 1024)), rng.standard_normal((31, 31))
     peak = _extra_peak(lambda: sigconv.convolve2d(img, k, "same", method="overlap-add", workers=2))
     assert peak <= 1.25 * img.nbytes + 4 * MIB, peak / img.nbytes
+
+
+def _counted(func, calls: list):
+    """``func``, appending to ``calls`` on each call."""
+    def wrapper(*args, **kwargs):
+        calls.append(1)
+        return func(*args, **kwargs)
+    return wrapper
