@@ -87,32 +87,34 @@ def check_masked_template(t: np.ndarray, w: np.ndarray, score: str) -> None:
 
 def _validity(prep, pads) -> np.ndarray:
     """1 where the prepared signal holds a finite sample of ``x`` (0 where missing or padded)."""
-    xc = prep.xc
-    v = np.ones(xc.shape, dtype=xc.dtype) if prep.bad is None else (1.0 - prep.bad).astype(xc.dtype)
+    v = np.ones(prep.shape, dtype=prep.dtype) if prep.bad is None else (1.0 - prep.bad).astype(prep.dtype)
     for axis, (lo, hi) in enumerate(pads, start=1):
-        index = [slice(None)] * xc.ndim
+        index = [slice(None)] * v.ndim
         index[axis] = slice(0, lo)
         v[tuple(index)] = 0
-        index[axis] = slice(xc.shape[axis] - hi, None)
+        index[axis] = slice(v.shape[axis] - hi, None)
         v[tuple(index)] = 0
     return v
 
 
 def _signals(matcher, key, prep, pads, omit: bool) -> dict:
-    """The signal-side arrays, cached on the matcher: ``x``, with ``omit`` ``v``, and ``ms``
-    (the mean of ``x**2``); ``x2`` is added by the first whole-signal correlation that needs it
-    (the strips square their own rows)."""
+    """The signal-side arrays, cached on the matcher: with ``omit``, ``v`` and ``x`` (the
+    centred signal times ``v``), and ``ms`` (the mean of ``x**2``, a scale for tolerances).
+    Without ``omit`` ``x`` is the prepared signal's centred copy, made only where a
+    whole-signal correlation needs it (the strips centre their own rows); ``x2`` is added by
+    the first whole-signal correlation that needs it."""
     ckey = key + ("masked", omit)
     if ckey not in matcher._derived:
-        x = prep.xc
         arrays = {}
         if omit:
             v = _validity(prep, pads)
-            x = x * v            # the padding of mode='same' is missing too
+            x = prep.xc * v            # the padding of mode='same' is missing too
             arrays["v"] = v
-        arrays["x"] = x
-        flat = x.reshape(-1)   # mean square (the scale of the floor): BLAS, no x**2 array
-        arrays["ms"] = float(np.dot(flat, flat)) / max(flat.size, 1)
+            arrays["x"] = x
+            flat = x.reshape(-1)   # BLAS, no x**2 array
+            arrays["ms"] = float(np.dot(flat, flat)) / max(flat.size, 1)
+        else:
+            arrays["ms"] = prep.mean_square
         matcher._derived[ckey] = arrays
     return matcher._derived[ckey]
 
@@ -126,7 +128,7 @@ def masked_scores(matcher, key, prep, pads, t: np.ndarray, w: np.ndarray | None,
                   method: str) -> np.ndarray:
     """Scores ``(B, *S_out)`` of template ``t`` over mask ``w`` (None: all of it) against the
     prepared signal; see the module docstring."""
-    dtype = prep.xc.dtype
+    dtype = prep.dtype
     tshape = t.shape
     nd = len(tshape)
     wf = np.ones(tshape) if w is None else w.astype(np.float64)
@@ -136,11 +138,11 @@ def masked_scores(matcher, key, prep, pads, t: np.ndarray, w: np.ndarray | None,
     tp = (t64 - mu) * wf
     tm2 = float(np.sum(tp * tp))
     d = np.ascontiguousarray(mu - prep.centre.astype(np.float64)) if score == "sqdiff" else np.zeros(
-        prep.xc.shape[0])
+        prep.shape[0])
     sig = _signals(matcher, key, prep, pads, omit)
-    method = matcher._method(prep.xc, tp, nd, method)
+    method = matcher._method(prep.like, tp, nd, method)
     fft = method == "fft"
-    fshape = _spectrum_shape(prep.xc.shape[1:]) if fft else None
+    fshape = _spectrum_shape(prep.shape[1:]) if fft else None
     kernels = {"w": wf, "tp": tp, "tp2": tp * tp}
     # the correlations this score needs: (result, signal array, kernel)
     plan = [("c", "x", "tp")]
@@ -160,13 +162,13 @@ def masked_scores(matcher, key, prep, pads, t: np.ndarray, w: np.ndarray | None,
     wkey = key + ("masked-corr", omit, method, tshape, None if w is None else w.tobytes())
     todo = [item for item in plan if item[2] != "w" or wkey + (item[1],) not in matcher._derived]
     spectra = {}
-    tile = strips.tile_shape(prep.xc.shape[1:], tshape, fshape, matcher._workers) if fft and nd == 2 else None
+    tile = strips.tile_shape(prep.shape[1:], tshape, fshape, matcher._workers) if fft and nd == 2 else None
     knames = sorted({k for _, _, k in todo}) if fft else []
     if knames and tile is None:   # the kernels' spectra in one batched transform
         stack = np.stack([kernels[k] for k in knames]).astype(dtype)
         spectra = dict(zip(knames, matcher._kernel_spectrum(stack, fshape), strict=True))
-    sizes = tuple(s - k + 1 for s, k in zip(prep.xc.shape[1:], tshape, strict=True))
-    out = np.empty((prep.xc.shape[0],) + (1,) * (3 - nd) + sizes, dtype=dtype)
+    sizes = tuple(s - k + 1 for s, k in zip(prep.shape[1:], tshape, strict=True))
+    out = np.empty((prep.shape[0],) + (1,) * (3 - nd) + sizes, dtype=dtype)
     eps = float(np.finfo(dtype).eps)
     size = float(np.prod(fshape)) if fft else m
     tol = 16.0 * eps * (math.log2(max(size, 2.0)) + math.sqrt(m))
@@ -177,13 +179,23 @@ def masked_scores(matcher, key, prep, pads, t: np.ndarray, w: np.ndarray | None,
     empty = np.empty((0, 0, 0, 0), dtype=dtype)
 
     def array_of(name):
+        if name == "x":
+            return sig.get("x", prep.xc)
         if name == "x2" and "x2" not in sig:
-            sig["x2"] = sig["x"] * sig["x"]
+            x = array_of("x")
+            sig["x2"] = x * x
         return prep.bad.astype(dtype) if name == "bad" else sig[name]
+
+    def rows_of(name):
+        """What the strips transform for signal array ``name``: ``(array, shift)``, the
+        strips of ``array - shift`` (``x`` straight from the signal while it has no centred copy)."""
+        if name == "x" and "x" not in sig and not prep.has_xc:
+            return prep.raw, prep.centre
+        return array_of(name), None
 
     if tile is not None:   # strip by strip, strips on threads (sigconv.match.strips)
         needed = {k: kernels[k].astype(dtype)[None] for k in knames}
-        _strip_scores(matcher, key, plan, wkey, needed, array_of, tile, tshape, omit,
+        _strip_scores(matcher, key, plan, wkey, needed, rows_of, tile, tshape, omit,
                       (_CODES[score], m, tm2, d, tol, floor, chunk), out)
         return out.reshape((out.shape[0],) + sizes)
     results = {}
@@ -208,10 +220,11 @@ def masked_scores(matcher, key, prep, pads, t: np.ndarray, w: np.ndarray | None,
     return out.reshape((out.shape[0],) + sizes)
 
 
-def _strip_scores(matcher, key, plan, wkey, kernels, array_of, tile, tshape, omit, args, out) -> None:
+def _strip_scores(matcher, key, plan, wkey, kernels, rows_of, tile, tshape, omit, args, out) -> None:
     """The scores of :func:`masked_scores` over overlap-save strips of rows, strips on the
     matcher's threads.  First, as tasks of one :func:`strips.for_each`, the spectra of the
-    ``kernels`` (name: ``(1, mh, mw)`` array) and of the signal arrays' strips; then one task
+    ``kernels`` (name: ``(1, mh, mw)`` array) and of the signal arrays' strips (``rows_of``:
+    :func:`strips.strip_spectra`'s array and shift for a signal array's name); then one task
     per strip: its correlations (only their valid rows) and scores, near the cache in scratch
     buffers reused from strip to strip (and from call to call).  The strips' correlations
     with the mask alone are kept for later templates of that mask."""
@@ -239,8 +252,10 @@ def _strip_scores(matcher, key, plan, wkey, kernels, array_of, tile, tshape, omi
             kspectra[name] = matcher._kernel_spectrum(kernels[name], tile, fw)[0]
         return task
 
-    requests = [(key + ("x" if name == "x2" else name, omit), array_of("x" if name == "x2" else name), name == "x2")
-                for name in sources]
+    requests = []
+    for name in sources:
+        source = "x" if name == "x2" else name
+        requests.append((key + (source, omit),) + rows_of(source) + (name == "x2",))
     signal = dict(zip(sources, strips.strip_spectra(matcher._derived, requests, tile, step, n_out, workers,
                                                      matcher._empty, extra=[kernel_task(k) for k in kernels]),
                       strict=True))

@@ -186,7 +186,7 @@ class Matcher:
         step = tile[0] - mh + 1
         n_strips = -(-oh // step)
         kspecs = []   # the template's spectrum: a task beside the strips' transforms
-        (spectra,) = strips.strip_spectra(self._derived, [(key + ("x", False), xc, False)], tile, step, oh,
+        (spectra,) = strips.strip_spectra(self._derived, [(key + ("x", False), xc, None, False)], tile, step, oh,
                                           self._workers, self._empty,
                                           extra=[lambda fw: kspecs.append(self._kernel_spectrum(t, tile, fw))])
         kspec = kspecs[0]

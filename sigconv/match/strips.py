@@ -195,8 +195,10 @@ def inverse_rows(spec: np.ndarray, kspec: np.ndarray, tile: tuple[int, int], ski
 def strip_spectra(cache: dict, requests, tile: tuple[int, int], step: int, n_out: int, workers: int,
                   empty=np.empty, extra: Sequence[Callable[[int], None]] = ()) -> list[np.ndarray]:
     """Spectra ``(strips, B, L, W'//2+1)`` of the overlapping strips of ``tile[0]`` rows, one
-    per ``step`` output rows (the last zero-padded), of each request ``(key, array,
-    squared)``: of ``array`` ``(B, H, W)``, or of its square if ``squared``.
+    per ``step`` output rows (the last zero-padded), of each request ``(key, array, shift,
+    squared)``: of ``a = array - shift[:, None, None]`` (``array`` ``(B, H, W)``, ``shift``
+    ``(B,)`` or None: ``a = array``), or of ``a**2`` if ``squared``.  A shifted strip is
+    computed in a buffer of the task's, so ``a`` is never written whole.
 
     Each array of spectra comes from ``empty(shape, dtype)`` and is cached in ``cache`` under
     ``key`` (and the strips' layout).  The strips of every request, and the ``extra`` tasks
@@ -205,12 +207,12 @@ def strip_spectra(cache: dict, requests, tile: tuple[int, int], step: int, n_out
     """
     starts = range(0, n_out, step)
     out, todo = [], []
-    for key, array, squared in requests:
+    for key, array, shift, squared in requests:
         ckey = key + ("strips", tile, step, n_out, squared)   # the strips' starts depend on the template
         if ckey not in cache:
             b = array.shape[0]
             cache[ckey] = empty((len(starts), b, tile[0], tile[1] // 2 + 1), spectrum_dtype(array.dtype))
-            todo.append((array, squared, cache[ckey]))
+            todo.append((array, shift, squared, cache[ckey]))
         out.append(cache[ckey])
     tasks = [(None, task) for task in extra] + [(job, i) for job in todo for i in range(len(starts))]
     slots = slots_for(len(tasks), workers)
@@ -229,12 +231,15 @@ def strip_spectra(cache: dict, requests, tile: tuple[int, int], step: int, n_out
             if job is None:
                 i(fw)
                 return
-            array, squared, spectra = job
+            array, shift, squared, spectra = job
             rows = array[:, starts[i]:starts[i] + tile[0]]
             b, width = array.shape[0], array.shape[2]
-            if squared:
-                square = buffer(squares, slot, (b, tile[0], width), array.dtype)
-                rows = np.multiply(rows, rows, out=square[:, :rows.shape[1]])
+            if squared or shift is not None:
+                own = buffer(squares, slot, (b, tile[0], width), array.dtype)[:, :rows.shape[1]]
+                if shift is not None:
+                    rows = np.subtract(rows, shift[:, None, None], out=own)
+                if squared:
+                    rows = np.multiply(rows, rows, out=own)
             pad = buffer(pads, slot, (b,) + tuple(tile), array.dtype) if width < tile[1] else None
             forward(rows, tile, spectra[i], pad, fw)
 

@@ -7,21 +7,78 @@ anchored float64 sums of a signal (and of its square) over every window of a tem
 
 from __future__ import annotations
 
-import dataclasses
-
 import numpy as np
 
+from sigconv._config import max_threads as _max_threads
 from sigconv._jit import threads
 from sigconv._kernels import sliding as _k
 from sigconv.match._common import _kernel
 
 
-@dataclasses.dataclass
 class _Prepared:
-    xc: np.ndarray           # (B, *S) centred, finite, in the computation dtype
-    centre: np.ndarray       # (B,) in the computation dtype
-    bad: np.ndarray | None   # (B, *S) float64 1.0 where x was not finite, or None
-    _absmax: float | None = None
+    """A signal ready for matching: ``(B, *S)`` in the computation dtype, its centre per batch
+    item, and where it was not finite.
+
+    ``xc`` (the centred copy, non-finite samples set to 0) is made on first use for a finite
+    signal: the masked strips transform ``raw - centre`` strip by strip instead
+    (:mod:`sigconv.match.strips`), so a one-call masked match never writes the whole copy.
+    """
+
+    def __init__(self, raw: np.ndarray | None, centre: np.ndarray, bad: np.ndarray | None,
+                 xc: np.ndarray | None = None, *, sums: np.ndarray | None = None, workers: int = 1,
+                 empty=np.empty) -> None:
+        if raw is None and xc is None:
+            raise ValueError("a prepared signal needs its samples or its centred copy")
+        self.raw = raw           # (B, *S) the finite signal, or None when ``xc`` is given
+        self.centre = centre     # (B,) in the computation dtype
+        self.bad = bad           # (B, *S) float64 1.0 where x was not finite, or None
+        self._xc = xc
+        self._sums = sums        # (B, 2) float64 sums of raw and raw**2, or None
+        self._workers = workers
+        self._empty = empty
+        self._absmax: float | None = None
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return (self.raw if self._xc is None else self._xc).shape
+
+    @property
+    def dtype(self) -> np.dtype:
+        return (self.raw if self._xc is None else self._xc).dtype
+
+    @property
+    def like(self) -> np.ndarray:
+        """A read-only array of the signal's shape and dtype holding no data (for cost models)."""
+        return np.broadcast_to(np.zeros((), self.dtype), self.shape)
+
+    @property
+    def has_xc(self) -> bool:
+        """Whether the centred copy exists (else :attr:`xc` makes it)."""
+        return self._xc is not None
+
+    @property
+    def xc(self) -> np.ndarray:
+        """``(B, *S)`` centred, finite, in the computation dtype."""
+        if self._xc is None:
+            flat = self.raw.reshape(self.raw.shape[0], -1)
+            out = self._empty(flat.shape, flat.dtype)
+            with threads(self._workers):
+                _kernel((_k.centre_serial, _k.centre_parallel), self._workers)(flat, self.centre, out)
+            self._xc = out.reshape(self.raw.shape)
+        return self._xc
+
+    @property
+    def mean_square(self) -> float:
+        """Mean of ``xc**2`` over every sample (a scale for tolerances)."""
+        if self._sums is not None:
+            n = max(int(np.prod(self.raw.shape[1:])), 1)
+            c = self.centre.astype(np.float64)
+            s1, s2 = self._sums[:, 0], self._sums[:, 1]
+            ms = float(np.sum(s2 - 2.0 * c * s1 + n * c * c)) / (n * self.raw.shape[0])
+            if ms > 1e-6 * float(np.sum(s2)) / (n * self.raw.shape[0]):   # no cancellation to fear
+                return ms
+        flat = self.xc.reshape(-1)   # BLAS, no xc**2 array
+        return float(np.dot(flat, flat)) / max(flat.size, 1)
 
     @property
     def absmax(self) -> float:
@@ -50,11 +107,34 @@ def _finite_means(flat: np.ndarray, workers: int) -> np.ndarray:
     return centre
 
 
+#: samples per thread of the moments pass
+_MOMENTS_PER_THREAD = 1 << 22
+
+
+def _moments(flat: np.ndarray, workers: int) -> np.ndarray:
+    """``(B, 2)`` float64 sums of each row of ``flat`` ``(B, S)`` and of its square (threads
+    for every ``_MOMENTS_PER_THREAD`` samples: a thread's start costs as much as 1e6 samples)."""
+    parts = max(1, min(workers, _max_threads(), flat.size // _MOMENTS_PER_THREAD))
+    out = np.zeros((parts, flat.shape[0], 2))
+    with threads(parts):
+        _kernel((_k.moments_serial, _k.moments_parallel), parts)(flat, out)
+    return out.sum(axis=0)
+
+
 def _prepare(xm: np.ndarray, centred: bool, workers: int, empty=np.empty) -> _Prepared:
-    """Centre ``xm`` (batch first, matched axes last) and zero its non-finite samples, into
-    an array from ``empty(shape, dtype)``."""
+    """Centre ``xm`` (batch first, matched axes last) and zero its non-finite samples.
+
+    A finite signal is centred by its mean, its centred copy made on first use (into an
+    array from ``empty(shape, dtype)``); otherwise by the mean of its finite samples, the copy
+    made now.
+    """
     b = xm.shape[0]
     flat = np.ascontiguousarray(xm.reshape(b, -1))
+    sums = _moments(flat, workers)
+    if np.all(np.isfinite(sums)):
+        mean = sums[:, 0] / max(flat.shape[1], 1)
+        centre = (mean if centred else np.zeros(b)).astype(xm.dtype)
+        return _Prepared(flat.reshape(xm.shape), centre, None, sums=sums, workers=workers, empty=empty)
     centre = _finite_means(flat, workers) if centred else np.zeros(b)
     centre = centre.astype(xm.dtype)
     out = empty(flat.shape, flat.dtype)
@@ -63,7 +143,7 @@ def _prepare(xm: np.ndarray, centred: bool, workers: int, empty=np.empty) -> _Pr
     bad = None
     if n_bad:
         bad = (~np.isfinite(xm)).astype(np.float64)
-    return _Prepared(out.reshape(xm.shape), centre, bad)
+    return _Prepared(flat.reshape(xm.shape), centre, bad, out.reshape(xm.shape), workers=workers, empty=empty)
 
 
 def _pad_prepared(prep: _Prepared, pads, empty=np.empty) -> _Prepared:
@@ -79,7 +159,7 @@ def _pad_prepared(prep: _Prepared, pads, empty=np.empty) -> _Prepared:
     inner = (slice(None),) + tuple(slice(lo, lo + n) for n, (lo, _) in zip(xc.shape[1:], pads, strict=True))
     out[inner] = xc
     bad = None if prep.bad is None else np.pad(prep.bad, ((0, 0),) + tuple(pads))
-    return _Prepared(out, prep.centre, bad)
+    return _Prepared(None, prep.centre, bad, out)
 
 
 def _window_sums(a: np.ndarray, tshape: tuple[int, ...], workers: int, squares: bool = True):
