@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import math
 import threading
 from collections.abc import Iterator
 
@@ -53,6 +54,7 @@ def _size_class(nbytes: int) -> int:
 
 
 def _take(size: int) -> np.ndarray:
+    """A 64-byte aligned uint8 buffer of ``size`` bytes, from the pool or new."""
     global _idle_bytes
     with _lock:
         free = _idle.get(size)
@@ -62,7 +64,9 @@ def _take(size: int) -> np.ndarray:
                 del _idle[size]
             _idle_bytes -= size
             return raw
-    return np.empty(size + _ALIGN, dtype=np.uint8)
+    raw = np.empty(size + _ALIGN, dtype=np.uint8)
+    start = -raw.__array_interface__["data"][0] % _ALIGN
+    return raw[start:start + size]
 
 
 def _give(size: int, raw: np.ndarray) -> None:
@@ -104,14 +108,13 @@ class Scratch:
         """An uninitialised C-contiguous array, 64-byte aligned, valid until the block ends."""
         dtype = np.dtype(dtype)
         shape = (shape,) if isinstance(shape, int) else tuple(shape)
-        nbytes = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+        nbytes = math.prod(shape) * dtype.itemsize
         if nbytes < MIN_BYTES:
             return np.empty(shape, dtype)
         size = _size_class(nbytes)
         raw = _take(size)
         self._taken.append((size, raw))
-        start = -raw.ctypes.data % _ALIGN
-        return raw[start:start + nbytes].view(dtype).reshape(shape)
+        return raw[:nbytes].view(dtype).reshape(shape)
 
     def zeros(self, shape, dtype) -> np.ndarray:
         out = self.empty(shape, dtype)

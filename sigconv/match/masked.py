@@ -32,6 +32,7 @@ what is kept for later templates.
 from __future__ import annotations
 
 import math
+import threading
 
 import numpy as np
 
@@ -195,8 +196,11 @@ def masked_scores(matcher, key, prep, pads, t: np.ndarray, w: np.ndarray | None,
 
     if tile is not None:   # strip by strip, strips on threads (sigconv.match.strips)
         needed = {k: kernels[k].astype(dtype)[None] for k in knames}
-        _strip_scores(matcher, key, plan, wkey, needed, rows_of, tile, tshape, omit,
-                      (_CODES[score], m, tm2, d, tol, floor, chunk), out)
+        args = (_CODES[score], m, tm2, d, tol, floor, chunk)
+        if matcher._scratch is None:
+            _strip_scores(matcher, key, plan, wkey, needed, rows_of, tile, tshape, omit, args, out)
+        else:   # one call: nothing is kept for later templates
+            _one_pass_scores(matcher, plan, needed, rows_of, tile, tshape, omit, args, out)
         return out.reshape((out.shape[0],) + sizes)
     results = {}
     for res, name, kname in plan:
@@ -246,24 +250,23 @@ def _strip_scores(matcher, key, plan, wkey, kernels, rows_of, tile, tshape, omit
         else:
             live.append(res)
     kspectra = {}
-
-    def kernel_task(name):
-        def task(fw):
-            kspectra[name] = matcher._kernel_spectrum(kernels[name], tile, fw)[0]
-        return task
-
-    requests = []
-    for name in sources:
-        source = "x" if name == "x2" else name
-        requests.append((key + (source, omit),) + rows_of(source) + (name == "x2",))
-    signal = dict(zip(sources, strips.strip_spectra(matcher._derived, requests, tile, step, n_out, workers,
-                                                     matcher._empty, extra=[kernel_task(k) for k in kernels]),
-                      strict=True))
     names = ("c", "s1", "s2", "n", "t1", "t2", "bad")
     empty = np.empty((0, 0, 0, 0), dtype=out.dtype)
     kern = _k.masked_scores_serial   # one thread per strip
     slots = strips.slots_for(n_strips, workers)
     with _workspace.scratch() as ws:
+        def kernel_task(name):
+            def task(fw):
+                kspectra[name] = strips.kernel_spectrum(kernels[name], tile, ws, fw)[0]
+            return task
+
+        requests = []
+        for name in sources:
+            source = "x" if name == "x2" else name
+            requests.append((key + (source, omit),) + rows_of(source) + (name == "x2",))
+        signal = dict(zip(sources, strips.strip_spectra(matcher._derived, requests, tile, step, n_out, workers,
+                                                         matcher._empty, extra=[kernel_task(k) for k in kernels]),
+                          strict=True))
         prods = [ws.empty((b, tile[0], tile[1] // 2 + 1), strips.spectrum_dtype(out.dtype)) for _ in range(slots)]
         bufs = [{res: ws.empty((b, step, tile[1]), out.dtype) for res in live} for _ in range(slots)]
 
@@ -284,3 +287,55 @@ def _strip_scores(matcher, key, plan, wkey, kernels, rows_of, tile, tshape, omit
         strips.for_each(n_strips, workers, body)
     for ckey, arr in fresh.values():
         matcher._derived[ckey] = arr
+
+
+def _one_pass_scores(matcher, plan, kernels, rows_of, tile, tshape, omit, args, out) -> None:
+    """:func:`_strip_scores` for a one-call matcher, which keeps nothing for later templates:
+    one :func:`strips.for_each` whose first tasks are the kernels' spectra, then one task per
+    strip that transforms the strip's rows of each signal array, correlates and scores them,
+    every buffer the task's own (the strip's spectra are used while still in the cache, and
+    the threads wait for each other once)."""
+    code, m, tm2, d, tol, floor, chunk = args
+    (mh, mw), step = tshape, tile[0] - tshape[0] + 1
+    b, n_out = out.shape[0], out.shape[2]
+    n_strips = -(-n_out // step)
+    sources = {}   # signal array name: (array, shift, squared)
+    for _, name, _ in plan:
+        source = "x" if name == "x2" else name
+        sources.setdefault(name, rows_of(source) + (name == "x2",))
+    knames = list(kernels)
+    kspectra = {}
+    ready = {name: threading.Event() for name in knames}
+    names = ("c", "s1", "s2", "n", "t1", "t2", "bad")
+    empty = np.empty((0, 0, 0, 0), dtype=out.dtype)
+    cdtype = strips.spectrum_dtype(out.dtype)
+    width = next(iter(sources.values()))[0].shape[2]
+    slots = strips.slots_for(len(knames) + n_strips, matcher._workers)
+    with _workspace.scratch() as ws:
+        spectra = [{name: ws.empty((b, tile[0], tile[1] // 2 + 1), cdtype) for name in sources} for _ in range(slots)]
+        owns = [ws.empty((b, tile[0], width), out.dtype) for _ in range(slots)]
+        pads = [ws.empty((b,) + tuple(tile), out.dtype) if width < tile[1] else None for _ in range(slots)]
+        prods = [ws.empty((b, tile[0], tile[1] // 2 + 1), cdtype) for _ in range(slots)]
+        bufs = [{res: ws.empty((b, step, tile[1]), out.dtype) for res, _, _ in plan} for _ in range(slots)]
+
+        def body(t, slot, fw):
+            if t < len(knames):   # a kernel's spectrum (taken before any strip: never waits)
+                name = knames[t]
+                kspectra[name] = strips.kernel_spectrum(kernels[name], tile, ws, fw)[0]
+                ready[name].set()
+                return
+            i = t - len(knames)
+            r0 = i * step
+            nr = min(step, n_out - r0)
+            for name, (array, shift, squared) in sources.items():
+                strips.forward_strip(array, shift, squared, r0, tile, spectra[slot][name], owns[slot], pads[slot], fw)
+            ys = {}
+            for res, name, kname in plan:
+                ready[kname].wait()
+                ys[res] = strips.inverse_rows(spectra[slot][name], kspectra[kname], tile, mh - 1, nr, prods[slot],
+                                              bufs[slot][res], fw)
+            c, s1, s2, n, t1, t2, bad = (ys[r][:, None] if r in ys else empty for r in names)
+            _k.masked_scores_serial(code, omit, c, s1, s2, n, t1, t2, bad, (0, 0, mw - 1), m, tm2, d, tol, floor,
+                                    chunk, out[:, :, r0:r0 + nr])
+
+        strips.for_each(len(knames) + n_strips, matcher._workers, body)

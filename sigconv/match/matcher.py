@@ -181,15 +181,20 @@ class Matcher:
         the strip's buffer, in cache.  With ``rows_only`` it returns the valid rows at the
         transform's width ``(B, Ho, W')``, the valid columns from ``mw - 1`` on (written by
         the inverse transforms directly, for the fused scoring kernel)."""
-        mh, mw = t.shape[1:]
+        oh, step = xc.shape[1] - t.shape[1] + 1, tile[0] - t.shape[1] + 1
+        with _workspace.scratch() as ws:
+            kspecs = []   # the template's spectrum: a task beside the strips' transforms
+            (spectra,) = strips.strip_spectra(self._derived, [(key + ("x", False), xc, None, False)], tile, step,
+                                              oh, self._workers, self._empty,
+                                              extra=[lambda fw: kspecs.append(strips.kernel_spectrum(t, tile, ws, fw))])
+            return self._strip_inverses(key, spectra, kspecs[0], xc, t.shape[1:], tile, scale, rows_only)
+
+    def _strip_inverses(self, key, spectra, kspec, xc, tshape, tile, scale, rows_only) -> np.ndarray:
+        """The inverse transforms and outputs of :meth:`_strip_correlation`."""
+        mh, mw = tshape
         oh, ow = xc.shape[1] - mh + 1, xc.shape[2] - mw + 1
         step = tile[0] - mh + 1
         n_strips = -(-oh // step)
-        kspecs = []   # the template's spectrum: a task beside the strips' transforms
-        (spectra,) = strips.strip_spectra(self._derived, [(key + ("x", False), xc, None, False)], tile, step, oh,
-                                          self._workers, self._empty,
-                                          extra=[lambda fw: kspecs.append(self._kernel_spectrum(t, tile, fw))])
-        kspec = kspecs[0]
         slots = strips.slots_for(n_strips, self._workers)
         shape = np.broadcast_shapes(spectra.shape[1:], kspec.shape)
         bkey = key + ("strip-buffers", tile, (mh, mw), shape[0], slots, rows_only)
@@ -221,11 +226,10 @@ class Matcher:
         strips.for_each(n_strips, self._workers, body)
         return num
 
-    def _kernel_spectrum(self, t: np.ndarray, fshape: tuple[int, ...], workers: int | None = None) -> np.ndarray:
-        """Spectrum of the flipped ``t`` ``(1 or B, *shape)``: correlating = convolving with it
-        (on ``workers`` threads, default the matcher's)."""
+    def _kernel_spectrum(self, t: np.ndarray, fshape: tuple[int, ...]) -> np.ndarray:
+        """Spectrum of the flipped ``t`` ``(1 or B, *shape)``: correlating = convolving with it."""
         flip = (Ellipsis,) + tuple(slice(None, None, -1) for _ in fshape)
-        return _template_spectrum(t[flip], fshape, self._workers if workers is None else workers)
+        return _template_spectrum(t[flip], fshape, self._workers)
 
     def _method(self, xc: np.ndarray, tk: np.ndarray, nd: int, method: str) -> str:
         """The concrete method for ``method='auto'``: the cached FFT for 2D templates of

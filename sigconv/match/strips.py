@@ -174,6 +174,30 @@ def forward(rows: np.ndarray, tile: tuple[int, int], out: np.ndarray, pad: np.nd
         fns[0](out, (out.ndim - 2,), True, 0, out, workers)
 
 
+def kernel_spectrum(t: np.ndarray, tile: tuple[int, int], ws: _workspace.Scratch, workers: int) -> np.ndarray:
+    """Spectrum ``(B, L, W'//2+1)`` at the strips' size of the flipped kernel ``t`` ``(B, mh,
+    mw)`` (correlating a strip with ``t`` = convolving it with this), in a buffer of ``ws``."""
+    b, mh, _ = t.shape
+    out = ws.empty((b, tile[0], tile[1] // 2 + 1), spectrum_dtype(t.dtype))
+    forward(t[:, ::-1, ::-1], tile, out, ws.empty((b, mh, tile[1]), t.dtype), workers)
+    return out
+
+
+def forward_strip(array: np.ndarray, shift: np.ndarray | None, squared: bool, start: int, tile: tuple[int, int],
+                  out: np.ndarray, own: np.ndarray | None, pad: np.ndarray | None, workers: int) -> None:
+    """:func:`forward` of the strip of rows ``start, ..., start + L - 1`` of ``array - shift``
+    (squared if ``squared``; see :func:`strip_spectra`): ``own`` is a ``(B, L, W)`` buffer of
+    the real dtype for the shifted or squared rows (None if neither), ``pad`` as in :func:`forward`."""
+    rows = array[:, start:start + tile[0]]
+    if squared or shift is not None:
+        own = own[:, :rows.shape[1]]
+        if shift is not None:
+            rows = np.subtract(rows, shift[:, None, None], out=own)
+        if squared:
+            rows = np.multiply(rows, rows, out=own)
+    forward(rows, tile, out, pad, workers)
+
+
 def inverse_rows(spec: np.ndarray, kspec: np.ndarray, tile: tuple[int, int], skip: int, nr: int,
                  prod: np.ndarray, out: np.ndarray, workers: int) -> np.ndarray:
     """Rows ``skip, ..., skip + nr - 1`` of the circular convolution of a strip (spectrum
@@ -232,16 +256,10 @@ def strip_spectra(cache: dict, requests, tile: tuple[int, int], step: int, n_out
                 i(fw)
                 return
             array, shift, squared, spectra = job
-            rows = array[:, starts[i]:starts[i] + tile[0]]
             b, width = array.shape[0], array.shape[2]
-            if squared or shift is not None:
-                own = buffer(squares, slot, (b, tile[0], width), array.dtype)[:, :rows.shape[1]]
-                if shift is not None:
-                    rows = np.subtract(rows, shift[:, None, None], out=own)
-                if squared:
-                    rows = np.multiply(rows, rows, out=own)
+            own = buffer(squares, slot, (b, tile[0], width), array.dtype) if squared or shift is not None else None
             pad = buffer(pads, slot, (b,) + tuple(tile), array.dtype) if width < tile[1] else None
-            forward(rows, tile, spectra[i], pad, fw)
+            forward_strip(array, shift, squared, starts[i], tile, spectra[i], own, pad, fw)
 
         for_each(len(tasks), workers, body)
     return out
