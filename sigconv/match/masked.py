@@ -327,8 +327,13 @@ def _one_pass_scores(matcher, plan, kernels, rows_of, tile, tshape, omit, args, 
             i = t - len(knames)
             r0 = i * step
             nr = min(step, n_out - r0)
+            last = None
             for name, (array, shift, squared) in sources.items():
-                strips.forward_strip(array, shift, squared, r0, tile, spectra[slot][name], owns[slot], pads[slot], fw)
+                # x**2 after x: the buffer already holds the strip's x - centre
+                shifted = squared and shift is not None and last == (id(array), id(shift))
+                strips.forward_strip(array, shift, squared, r0, tile, spectra[slot][name], owns[slot], pads[slot], fw,
+                                     shifted)
+                last = (id(array), id(shift)) if not squared else None
             ys = {}
             for res, name, kname in plan:
                 ready[kname].wait()

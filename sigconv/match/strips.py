@@ -184,14 +184,19 @@ def kernel_spectrum(t: np.ndarray, tile: tuple[int, int], ws: _workspace.Scratch
 
 
 def forward_strip(array: np.ndarray, shift: np.ndarray | None, squared: bool, start: int, tile: tuple[int, int],
-                  out: np.ndarray, own: np.ndarray | None, pad: np.ndarray | None, workers: int) -> None:
+                  out: np.ndarray, own: np.ndarray | None, pad: np.ndarray | None, workers: int,
+                  shifted: bool = False) -> None:
     """:func:`forward` of the strip of rows ``start, ..., start + L - 1`` of ``array - shift``
     (squared if ``squared``; see :func:`strip_spectra`): ``own`` is a ``(B, L, W)`` buffer of
-    the real dtype for the shifted or squared rows (None if neither), ``pad`` as in :func:`forward`."""
+    the real dtype for the shifted or squared rows (None if neither); ``shifted`` says it
+    already holds this strip's ``array - shift`` (the strip of the same array, unsquared, was
+    transformed last); ``pad`` as in :func:`forward`."""
     rows = array[:, start:start + tile[0]]
     if squared or shift is not None:
         own = own[:, :rows.shape[1]]
-        if shift is not None:
+        if shifted:
+            rows = own
+        elif shift is not None:
             rows = np.subtract(rows, shift[:, None, None], out=own)
         if squared:
             rows = np.multiply(rows, rows, out=own)
