@@ -128,6 +128,15 @@ class Scratch:
             return np.array(result, copy=True)
         return result
 
+    def free(self, array: np.ndarray) -> None:
+        """Give back early the buffer behind ``array`` (taken from this block and no longer
+        used by anyone); arrays of numpy's own are left to numpy."""
+        for k, (size, raw) in enumerate(self._taken):
+            if np.may_share_memory(array, raw):
+                del self._taken[k]
+                _give(size, raw)
+                return
+
     def release(self) -> None:
         taken, self._taken = self._taken, []
         for size, raw in taken:

@@ -155,15 +155,15 @@ def test_serial_and_threaded_pair_equal_and_combined(rng):
     """A kernel split into parts (sigconv._jit.serial_and_threaded): every part on threads gives
     the serial result, and the per-part returns are combined (the count of non-finite samples)."""
     from sigconv._jit import threads
-    from sigconv._kernels import sliding
+    from sigconv._kernels import centring
 
     x = rng.standard_normal((7, 50))
     x[[0, 3, 3, 6], [1, 2, 9, 49]] = [np.nan, np.inf, -np.inf, np.nan]
     centre = rng.standard_normal(7)
     a, b = np.empty_like(x), np.empty_like(x)
-    assert sliding.centre_serial(x, centre, a) == 4
+    assert centring.centre_serial(x, centre, a) == 4
     with threads(3):
-        assert sliding.centre_parallel(x, centre, b) == 4
+        assert centring.centre_parallel(x, centre, b) == 4
     np.testing.assert_array_equal(a, b)
     np.testing.assert_array_equal(a, np.where(np.isfinite(x), x - centre[:, None], 0.0))
 

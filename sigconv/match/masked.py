@@ -197,10 +197,10 @@ def masked_scores(matcher, key, prep, pads, t: np.ndarray, w: np.ndarray | None,
     if tile is not None:   # strip by strip, strips on threads (sigconv.match.strips)
         needed = {k: kernels[k].astype(dtype)[None] for k in knames}
         args = (_CODES[score], m, tm2, d, tol, floor, chunk)
-        if matcher._scratch is None:
-            _strip_scores(matcher, key, plan, wkey, needed, rows_of, tile, tshape, omit, args, out)
-        else:   # one call: nothing is kept for later templates
+        if matcher._one_call:   # nothing is kept for later templates
             _one_pass_scores(matcher, plan, needed, rows_of, tile, tshape, omit, args, out)
+        else:
+            _strip_scores(matcher, key, plan, wkey, needed, rows_of, tile, tshape, omit, args, out)
         return out.reshape((out.shape[0],) + sizes)
     results = {}
     for res, name, kname in plan:

@@ -4,6 +4,7 @@ and window statistics reused between them); :mod:`sigconv.match.api` wraps it fo
 from __future__ import annotations
 
 import contextlib
+import weakref
 from collections.abc import Iterator, Sequence
 from typing import Literal
 
@@ -14,6 +15,7 @@ from numpy.typing import ArrayLike
 from sigconv import _workspace
 from sigconv._jit import resolve_workers, threads
 from sigconv._kernels import sliding as _k
+from sigconv._kernels import zncc_factor as _zf
 from sigconv._validate import check_int, check_option, float_dtype
 from sigconv.match import strips
 from sigconv.match._common import (
@@ -107,12 +109,15 @@ class Matcher:
         self._sums: dict = {}
         self._derived: dict = {}   # signal-side arrays of the masked scores (sigconv.match.masked)
         self._fused_shapes: dict = {}   # template shapes scored one at a time, per signal layout
-        self._scratch: _workspace.Scratch | None = None   # set by one_call
+        # what the matcher caches comes from the scratch pool and goes back to it when the
+        # matcher is collected (or when a one_call block ends); results are never scratch
+        self._scratch = _workspace.Scratch()
+        weakref.finalize(self, self._scratch.release)
+        self._one_call = False   # set by one_call: nothing is kept for later templates
 
     def _empty(self, shape, dtype) -> np.ndarray:
-        """An array cached on the matcher: scratch (reused by the next call) for a matcher
-        made by :func:`one_call`, else fresh."""
-        return np.empty(shape, dtype) if self._scratch is None else self._scratch.empty(shape, dtype)
+        """An array cached on the matcher (scratch memory, see :mod:`sigconv._workspace`)."""
+        return self._scratch.empty(shape, dtype)
 
     # -- helpers keyed by what they depend on
     def _signal(self, axes, pads, centred, dtype):
@@ -130,10 +135,10 @@ class Matcher:
     def _stats(self, key, prep: _Prepared, tshape):
         key = key + (tshape,)
         if key not in self._sums:
-            s1, s2 = _window_sums(prep.xc, tshape, self._workers)
+            s1, s2 = _window_sums(prep.xc, tshape, self._workers, empty=self._empty)
             bad = None
             if prep.bad is not None:
-                bad, _ = _window_sums(prep.bad, tshape, self._workers, squares=False)
+                bad, _ = _window_sums(prep.bad, tshape, self._workers, squares=False, empty=self._empty)
             self._sums[key] = (s1, s2, bad)
         return self._sums[key]
 
@@ -165,9 +170,11 @@ class Matcher:
         ikey = key + ("inverse-std", tshape)
         if ikey not in self._derived:
             s1, s2, _ = self._stats(key, prep, tshape)
-            inv = strips.inverse_std(s1, s2, int(np.prod(tshape)), tol, prep.xc.dtype, self._workers)
+            inv = strips.inverse_std(s1, s2, int(np.prod(tshape)), tol, prep.xc.dtype, self._workers,
+                                     self._empty)
             self._derived[ikey] = inv
             del self._sums[key + (tshape,)]   # only the factor is needed from now on
+            self._scratch.free(s1)
         return self._derived[ikey]
 
     def _strip_correlation(self, key, xc: np.ndarray, t: np.ndarray, tile, scale=None,
@@ -215,13 +222,12 @@ class Matcher:
             if rows_only:
                 strips.inverse_rows(spectra[i], kspec, tile, mh - 1, nr, prod, num[:, r0:r0 + nr], fw)
                 return
-            valid = strips.inverse_rows(spectra[i], kspec, tile, mh - 1, nr, prod, y, fw)[..., mw - 1:mw - 1 + ow]
+            y = strips.inverse_rows(spectra[i], kspec, tile, mh - 1, nr, prod, y, fw)
             rows = num[:, r0:r0 + nr]
             if scale is None:
-                rows[...] = valid
+                rows[...] = y[..., mw - 1:mw - 1 + ow]
             else:
-                np.multiply(valid, scale[:, r0:r0 + nr], out=valid)
-                np.clip(valid, -1.0, 1.0, out=rows)
+                _zf.scale_clip(y, mw - 1, scale[:, r0:r0 + nr], rows)
 
         strips.for_each(n_strips, self._workers, body)
         return num
@@ -268,8 +274,7 @@ class Matcher:
               method: Literal["auto", "direct", "fft", "overlap-add"] = "auto", mask: ArrayLike | None = None,
               nan_policy: Literal["propagate", "omit"] = "propagate") -> np.ndarray:
         """Score ``template`` at every placement; see :func:`match_template`."""
-        out = self._match(template, score, method, mask, nan_policy, fuse=True)
-        return out if self._scratch is None else self._scratch.keep(out)
+        return self._scratch.keep(self._match(template, score, method, mask, nan_policy, fuse=True))
 
     def match_many(self, templates, *, score: Score = "zncc", mask=None,
                    nan_policy: Literal["propagate", "omit"] = "propagate",
@@ -309,7 +314,7 @@ class Matcher:
         ts = _template_list(templates)
         masks = _mask_list(mask, ts)
         shapes = [np.shape(t) for t in ts]
-        return [self._match(t, score, method, w, nan_policy, fuse=shapes.count(np.shape(t)) == 1)
+        return [self._scratch.keep(self._match(t, score, method, w, nan_policy, fuse=shapes.count(np.shape(t)) == 1))
                 for t, w in zip(ts, masks, strict=True)]
 
     def _match(self, template, score, method, mask, nan_policy, fuse: bool) -> np.ndarray:
@@ -441,13 +446,16 @@ class Matcher:
 
 @contextlib.contextmanager
 def one_call(x: ArrayLike, **options) -> Iterator[Matcher]:
-    """``Matcher(x, **options)`` for the calls inside the ``with`` block: what it caches
-    (the centred signal, strip spectra and buffers) is scratch that the next such block
-    reuses (:mod:`sigconv._workspace`), and :meth:`Matcher.match` returns arrays of its own."""
-    with _workspace.scratch() as ws:
-        matcher = Matcher(x, **options)
-        matcher._scratch = ws
+    """``Matcher(x, **options)`` for the calls inside the ``with`` block, which keeps nothing
+    for later templates (a masked template's strips are transformed, correlated and scored in
+    one pass); what it caches goes back to the scratch pool when the block ends, for the next
+    call to reuse (:mod:`sigconv._workspace`)."""
+    matcher = Matcher(x, **options)
+    matcher._one_call = True
+    try:
         yield matcher
+    finally:
+        matcher._scratch.release()
 
 
 def _template_list(templates) -> list[np.ndarray]:

@@ -34,6 +34,8 @@ import numpy as np
 import scipy.fft as sfft
 
 from sigconv import _workspace
+from sigconv._jit import threads
+from sigconv._kernels import zncc_factor as _zf
 
 try:   # the transforms scipy.fft runs, with an output array and in place
     from scipy.fft._pocketfft.pypocketfft import c2c as _private_c2c
@@ -270,29 +272,14 @@ def strip_spectra(cache: dict, requests, tile: tuple[int, int], step: int, n_out
     return out
 
 
-def inverse_std(s1: np.ndarray, s2: np.ndarray, m: int, tol: float, dtype, workers: int) -> np.ndarray:
+def inverse_std(s1: np.ndarray, s2: np.ndarray, m: int, tol: float, dtype, workers: int,
+                empty=np.empty) -> np.ndarray:
     """``1 / sqrt(s2 - s1**2 / m)`` from float64 window sums, 0 where the window is constant
     (its centred sum of squares at most ``tol * s2``, as the zncc of ``sliding._score_one``),
-    in ``dtype``; computed in blocks that stay in cache, on ``workers`` threads."""
-    out = np.empty(s1.shape, dtype)
-    a1, a2, res = s1.reshape(-1), s2.reshape(-1), out.reshape(-1)
-    block = 1 << 15
-    n_blocks = -(-a1.size // block)
-    slots = slots_for(n_blocks, workers)
-    scratch = [(np.empty(block), np.empty(block), np.empty(block, bool)) for _ in range(slots)]
-
-    def body(i, slot, _):
-        lo, hi = i * block, min((i + 1) * block, a1.size)
-        var, thr, const = (s[:hi - lo] for s in scratch[slot])
-        np.multiply(a1[lo:hi], a1[lo:hi], out=var)
-        var *= -1.0 / m
-        var += a2[lo:hi]
-        np.multiply(a2[lo:hi], tol, out=thr)
-        np.less_equal(var, thr, out=const)   # s2 >= 0, so var > thr also means var > 0
-        np.copyto(var, np.inf, where=const)   # 1 / sqrt(inf) = 0: a constant window scores 0
-        np.sqrt(var, out=var)
-        np.divide(1.0, var, out=res[lo:hi], casting="unsafe")
-
-    for_each(n_blocks, workers, body)
+    in ``dtype``, in an array from ``empty(shape, dtype)``, on ``workers`` threads."""
+    out = empty(s1.shape, dtype)
+    kern = _zf.inverse_std_parallel if workers > 1 else _zf.inverse_std_serial
+    with threads(workers):
+        kern(np.ascontiguousarray(s1).reshape(-1), np.ascontiguousarray(s2).reshape(-1), float(m), float(tol),
+             out.reshape(-1))
     return out
-

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from sigconv import _workspace
 from sigconv._config import max_threads as _max_threads
 from sigconv._jit import threads
+from sigconv._kernels import centring as _centring
 from sigconv._kernels import sliding as _k
 from sigconv.match._common import _kernel
 
@@ -63,7 +65,7 @@ class _Prepared:
             flat = self.raw.reshape(self.raw.shape[0], -1)
             out = self._empty(flat.shape, flat.dtype)
             with threads(self._workers):
-                _kernel((_k.centre_serial, _k.centre_parallel), self._workers)(flat, self.centre, out)
+                _kernel((_centring.centre_serial, _centring.centre_parallel), self._workers)(flat, self.centre, out)
             self._xc = out.reshape(self.raw.shape)
         return self._xc
 
@@ -101,7 +103,7 @@ def _finite_means(flat: np.ndarray, workers: int) -> np.ndarray:
     if rows.size:  # rows holding NaN or inf: average their finite samples only
         fixed = np.zeros(rows.size)
         with threads(workers):
-            _kernel((_k.finite_mean_serial, _k.finite_mean_parallel), workers)(
+            _kernel((_centring.finite_mean_serial, _centring.finite_mean_parallel), workers)(
                 np.ascontiguousarray(flat[rows]), fixed)
         centre[rows] = fixed
     return centre
@@ -117,7 +119,7 @@ def _moments(flat: np.ndarray, workers: int) -> np.ndarray:
     parts = max(1, min(workers, _max_threads(), flat.size // _MOMENTS_PER_THREAD))
     out = np.zeros((parts, flat.shape[0], 2))
     with threads(parts):
-        _kernel((_k.moments_serial, _k.moments_parallel), parts)(flat, out)
+        _kernel((_centring.moments_serial, _centring.moments_parallel), parts)(flat, out)
     return out.sum(axis=0)
 
 
@@ -139,7 +141,7 @@ def _prepare(xm: np.ndarray, centred: bool, workers: int, empty=np.empty) -> _Pr
     centre = centre.astype(xm.dtype)
     out = empty(flat.shape, flat.dtype)
     with threads(workers):
-        n_bad = _kernel((_k.centre_serial, _k.centre_parallel), workers)(flat, centre, out)
+        n_bad = _kernel((_centring.centre_serial, _centring.centre_parallel), workers)(flat, centre, out)
     bad = None
     if n_bad:
         bad = (~np.isfinite(xm)).astype(np.float64)
@@ -162,23 +164,24 @@ def _pad_prepared(prep: _Prepared, pads, empty=np.empty) -> _Prepared:
     return _Prepared(None, prep.centre, bad, out)
 
 
-def _window_sums(a: np.ndarray, tshape: tuple[int, ...], workers: int, squares: bool = True):
+def _window_sums(a: np.ndarray, tshape: tuple[int, ...], workers: int, squares: bool = True, empty=np.empty):
     """Sums of ``a`` (and ``a**2``) over every window of shape ``tshape`` on the last axes.
 
     ``a`` is ``(B, *S)``; returns float64 ``(B, *S_out)`` arrays (``s2`` is None when
-    ``squares`` is False).  The last axis is summed first (reading ``a`` in its own dtype),
-    then each earlier matched axis, each pass an O(N) anchored running sum; both sums travel
-    together through the later passes (one kernel call per axis).
+    ``squares`` is False), views of one array from ``empty(shape, dtype)``.  The last axis is
+    summed first (reading ``a`` in its own dtype), then each earlier matched axis, each pass
+    an O(N) anchored running sum; both sums travel together through the later passes (one
+    kernel call per axis, the passes before the last into scratch buffers).
     """
     nd = len(tshape)
     shape = list(a.shape)
     rows = int(np.prod(shape[:-1]))
     m = tshape[-1]
     n_out = shape[-1] - m + 1
-    both = np.empty((2, rows, n_out))
     first = _kernel((_k.first_pass_serial, _k.first_pass_parallel), workers)
     middle = _kernel((_k.middle_pass_serial, _k.middle_pass_parallel), workers)
-    with threads(workers):
+    with threads(workers), _workspace.scratch() as ws:
+        both = (empty if nd == 1 else ws.empty)((2, rows, n_out), np.float64)
         first(np.ascontiguousarray(a).reshape(rows, shape[-1]), m, _block(m), both[0], both[1])
         shape[-1] = n_out
         sums = both if squares else both[:1]
@@ -188,7 +191,7 @@ def _window_sums(a: np.ndarray, tshape: tuple[int, ...], workers: int, squares: 
             outer = k * int(np.prod(shape[:axis]))
             inner = int(np.prod(shape[axis + 1:]))
             new_len = shape[axis] - mk + 1
-            out = np.empty((outer, new_len, inner))
+            out = (empty if axis == a.ndim - nd else ws.empty)((outer, new_len, inner), np.float64)
             middle(sums.reshape(outer, shape[axis], inner), mk, _block(mk), 256, out)
             sums = out
             shape[axis] = new_len
