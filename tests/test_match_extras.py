@@ -246,23 +246,28 @@ def test_match_many_templates_of_several_heights_sharing_a_strip_height(masked, 
         assert np.unravel_index(np.argmax(got), got.shape) == [(10, 5), (100, 40), (300, 60)][i]
 
 
-def test_strip_inverse_std_equals_direct_formula(rng):
-    """The cached zncc window factor of ``match_many``: ``1/sqrt(s2 - s1**2/m)``, 0 for
-    constant windows, in blocks on threads."""
-    from sigconv.match import strips
+def test_zncc_window_factor_equals_direct_formula(rng):
+    """The cached zncc window factor of ``match_many``: ``1/sqrt(s2 - s1**2/m)`` over every
+    window, 0 for constant windows (the fused window sums, code ``FACTOR``)."""
+    from sigconv.match.windows import _tolerance
 
-    s1 = rng.standard_normal((2, 300, 170)) * 10
-    s2 = s1 ** 2 / 64 + rng.random(s1.shape) * 5
-    s2[0, :20] = s1[0, :20] ** 2 / 64                 # constant windows: variance 0
-    s1[1, 5, :], s2[1, 5, :] = 0.0, 0.0               # all-zero windows
-    var = s2 - s1 ** 2 / 64
-    want = np.where(var > 1e-9 * s2, 1.0 / np.sqrt(np.where(var > 0, var, 1.0)), 0.0)
+    image = rng.standard_normal((2, 90, 70)) * 10 + 3
+    image[0, 10:40, 5:50] = 7.0                    # constant windows: variance 0
+    tshape = (12, 9)
+    m = 12 * 9
     for dtype in DTYPES:
-        for workers in (1, 2):
-            got = strips.inverse_std(s1, s2, 64, 1e-9, dtype, workers)
-            assert got.dtype == dtype
-            assert_close(got, want, dtype=dtype)
-            assert np.all(got[0, :20] == 0) and np.all(got[1, 5] == 0)
+        x = image.astype(dtype)
+        matcher = Matcher(x, workers=2)
+        prep, _ = matcher._signal((1, 2), ((0, 0), (0, 0)), True, np.dtype(dtype))
+        got = matcher._inverse_std(("k",), prep, tshape, _tolerance(tshape))
+        xc = prep.xc.astype(np.float64)
+        win = np.lib.stride_tricks.sliding_window_view(xc, tshape, axis=(1, 2))
+        var = win.var(axis=(-2, -1)) * m
+        s2 = (win ** 2).sum(axis=(-2, -1))
+        want = np.where(var > 1e-9 * s2, 1.0 / np.sqrt(np.where(var > 0, var, 1.0)), 0.0)
+        assert got.dtype == dtype and got.shape == want.shape
+        assert_close(got, want, dtype=dtype)
+        assert np.all(got[0, 10:40 - 12 + 1, 5:50 - 9 + 1] == 0)
 
 
 @settings(max_examples=25, deadline=None)

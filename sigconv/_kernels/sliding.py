@@ -114,6 +114,9 @@ NCC = 1
 CCORR = 2
 SQDIFF = 3
 ZDIST = 4
+#: not a score: ``1 / sqrt(s2 - s1**2 / m)``, 0 for a constant window (the zncc window factor
+#: that ``match_many`` shares between templates of one shape; the correlation is not read)
+FACTOR = 5
 
 
 def _combine(code, num, s1, s2, bad, m, t2, tol, floor, out, part, n_parts):
@@ -311,13 +314,16 @@ greedy_suppress = jit(greedy_suppress)
 
 @jit
 def _score_one(code, a, s1, s2, inv_m, m, t2, tol, floor):
-    """One score from the correlation ``a`` and the window sums ``s1``, ``s2`` (see _combine)."""
-    if code == ZNCC or code == ZDIST:
+    """One score from the correlation ``a`` and the window sums ``s1``, ``s2`` (see _combine;
+    ``FACTOR``: the zncc window factor)."""
+    if code == ZNCC or code == ZDIST or code == FACTOR:
         var_m = s2 - s1 * s1 * inv_m
         if var_m <= tol * s2 or var_m <= 0.0:
-            if code == ZNCC:
-                return 0.0
-            return np.sqrt(np.float64(m))
+            if code == ZDIST:
+                return np.sqrt(np.float64(m))
+            return 0.0
+        if code == FACTOR:
+            return 1.0 / np.sqrt(var_m)
         r = a / np.sqrt(var_m * t2)
         r = min(1.0, max(-1.0, r))
         if code == ZNCC:

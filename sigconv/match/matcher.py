@@ -166,15 +166,12 @@ class Matcher:
 
     def _inverse_std(self, key, prep: _Prepared, tshape, tol) -> np.ndarray:
         """``1 / sqrt(s2 - s1**2 / m)`` of each window (0 where the window is constant, as
-        the zncc of ``sliding._score_one``), in the signal's dtype, cached per template shape."""
+        the zncc of ``sliding._score_one``), in the signal's dtype, cached per template shape:
+        the fused window sums of :meth:`_fused_scores` (no float64 sum arrays), code ``FACTOR``."""
         ikey = key + ("inverse-std", tshape)
         if ikey not in self._derived:
-            s1, s2, _ = self._stats(key, prep, tshape)
-            inv = strips.inverse_std(s1, s2, int(np.prod(tshape)), tol, prep.xc.dtype, self._workers,
-                                     self._empty)
-            self._derived[ikey] = inv
-            del self._sums[key + (tshape,)]   # only the factor is needed from now on
-            self._scratch.free(s1)
+            self._derived[ikey] = self._fused_scores(_k.FACTOR, prep.xc, prep.xc, (0, 0), tshape, np.ones(1), tol,
+                                                     0.0, self._empty)
         return self._derived[ikey]
 
     def _strip_correlation(self, key, xc: np.ndarray, t: np.ndarray, tile, scale=None,
@@ -396,8 +393,9 @@ class Matcher:
         out = np.moveaxis(out, tuple(range(-len(axes), 0)), axes)
         return np.ascontiguousarray(out)
 
-    def _fused_scores(self, score, xc, num, offsets, tshape, t2, tol, floor) -> np.ndarray:
-        """Scores of a finite signal, 1D or 2D template: window sums and scores in one kernel."""
+    def _fused_scores(self, score, xc, num, offsets, tshape, t2, tol, floor, empty=np.empty) -> np.ndarray:
+        """Scores of a finite signal, 1D or 2D template: window sums and scores in one kernel
+        (``score``: a name, or a code of ``sliding``), in an array from ``empty(shape, dtype)``."""
         mh, mw = (1,) + tshape if len(tshape) == 1 else tshape
         bsz = xc.shape[0]
         x3 = xc.reshape(bsz, -1, xc.shape[-1])
@@ -406,13 +404,13 @@ class Matcher:
         if num.shape[0] != bsz:
             num = np.broadcast_to(num, (bsz,) + num.shape[1:])
         num3 = np.ascontiguousarray(num).reshape(bsz, -1, num.shape[-1])
-        out = np.empty((bsz, int(np.prod(out_shape[1:-1])), out_shape[-1]), dtype=xc.dtype)
+        out = empty((bsz, int(np.prod(out_shape[1:-1])), out_shape[-1]), xc.dtype)
         t2b = np.ascontiguousarray(np.broadcast_to(np.asarray(t2, dtype=np.float64), (bsz,)))
         strip = max(4 * mh, 64)
         chunk = max(4 * mw, 1024)
         kern = _kernel((_k.scores_2d_serial, _k.scores_2d_parallel), self._workers)
         with threads(self._workers):
-            kern(_CODES[score], x3, num3, r0, c0, mh, mw, strip, chunk, t2b, tol, floor, out)
+            kern(_CODES.get(score, score), x3, num3, r0, c0, mh, mw, strip, chunk, t2b, tol, floor, out)
         return out.reshape(out_shape)
 
     def _combined_scores(self, key, score, prep, num, tshape, t2, tol, floor) -> np.ndarray:

@@ -34,8 +34,6 @@ import numpy as np
 import scipy.fft as sfft
 
 from sigconv import _workspace
-from sigconv._jit import threads
-from sigconv._kernels import zncc_factor as _zf
 
 try:   # the transforms scipy.fft runs, with an output array and in place
     from scipy.fft._pocketfft.pypocketfft import c2c as _private_c2c
@@ -269,17 +267,4 @@ def strip_spectra(cache: dict, requests, tile: tuple[int, int], step: int, n_out
             forward_strip(array, shift, squared, starts[i], tile, spectra[i], own, pad, fw)
 
         for_each(len(tasks), workers, body)
-    return out
-
-
-def inverse_std(s1: np.ndarray, s2: np.ndarray, m: int, tol: float, dtype, workers: int,
-                empty=np.empty) -> np.ndarray:
-    """``1 / sqrt(s2 - s1**2 / m)`` from float64 window sums, 0 where the window is constant
-    (its centred sum of squares at most ``tol * s2``, as the zncc of ``sliding._score_one``),
-    in ``dtype``, in an array from ``empty(shape, dtype)``, on ``workers`` threads."""
-    out = empty(s1.shape, dtype)
-    kern = _zf.inverse_std_parallel if workers > 1 else _zf.inverse_std_serial
-    with threads(workers):
-        kern(np.ascontiguousarray(s1).reshape(-1), np.ascontiguousarray(s2).reshape(-1), float(m), float(tol),
-             out.reshape(-1))
     return out
