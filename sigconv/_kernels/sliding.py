@@ -469,6 +469,14 @@ def _masked_scores(code, omit, c, s1, s2, n, t1, t2, bad, offsets, m, tm2, d, to
         br = bad[b, p0, p1] if use_bad else cr
         orow = out[b, i, j]
         db = d[b]
+        if code == FACTOR and not omit and not use_bad:   # the mask's window factor (c unread)
+            inv_m = 1.0 / m
+            for k in range(k0, k1):
+                x1 = np.float64(s1r[o2 + k])
+                x2 = np.float64(s2r[o2 + k])
+                vx = x2 - x1 * x1 * inv_m
+                orow[k] = 1.0 / np.sqrt(max(vx, 1e-300)) if vx > tol * x2 + floor else 0.0
+            continue
         if code == ZNCC and not omit and not use_bad:   # the common case, branch-free: vectorises
             inv_m = 1.0 / m
             for k in range(k0, k1):

@@ -199,6 +199,12 @@ def masked_scores(matcher, key, prep, pads, t: np.ndarray, w: np.ndarray | None,
         args = (_CODES[score], m, tm2, d, tol, floor, chunk)
         if matcher._one_call:   # nothing is kept for later templates
             _one_pass_scores(matcher, plan, needed, rows_of, tile, tshape, omit, args, out)
+        elif score == "zncc" and not omit and prep.bad is None:
+            # r = corr(x, t' / |t'|) * f: the mask's window factor f = 1 / sqrt(window
+            # variance) is shared by every template of this mask
+            f = _mask_factor(matcher, key, wkey, wf.astype(dtype)[None], rows_of, tile, tshape, args, out.shape)
+            return matcher._strip_correlation(key, prep.xc, (tp / math.sqrt(tm2)).astype(dtype)[None], tile,
+                                              scale=f[:, 0])
         else:
             _strip_scores(matcher, key, plan, wkey, needed, rows_of, tile, tshape, omit, args, out)
         return out.reshape((out.shape[0],) + sizes)
@@ -281,12 +287,32 @@ def _strip_scores(matcher, key, plan, wkey, kernels, rows_of, tile, tshape, omit
                 strips.inverse_rows(signal[name][i], kspectra[kname], tile, mh - 1, nr, prods[slot], target, fw)
                 ys[res] = target
             c, s1, s2, n, t1, t2, bad = (ys[r][:, None] if r in ys else empty for r in names)
+            if "c" not in ys:   # the window factor reads no correlation with the template
+                c = s1
             kern(code, omit, c, s1, s2, n, t1, t2, bad, (0, 0, mw - 1), m, tm2, d, tol, floor, chunk,
                  out[:, :, r0:r0 + nr])
 
         strips.for_each(n_strips, workers, body)
     for ckey, arr in fresh.values():
         matcher._derived[ckey] = arr
+
+
+def _mask_factor(matcher, key, wkey, w, rows_of, tile, tshape, args, shape) -> np.ndarray:
+    """The masked zncc window factor ``1 / sqrt(s2 - s1**2 / m)`` (0 for a constant window)
+    of mask ``w`` ``(1, mh, mw)``, ``shape`` ``(B, 1, Ho, Wo)``, cached on the matcher: the
+    correlations of the signal and its square with the mask over strips, then the factor
+    (``sliding.FACTOR``); the correlations themselves are not kept."""
+    fkey = wkey + ("factor",)
+    if fkey not in matcher._derived:
+        code, m, tm2, d, tol, floor, chunk = args
+        f = matcher._empty(shape, w.dtype)
+        plan = [("s1", "x", "w"), ("s2", "x2", "w")]
+        _strip_scores(matcher, key, plan, wkey, {"w": w}, rows_of, tile, tshape, False,
+                      (_k.FACTOR, m, tm2, d, tol, floor, chunk), f)
+        for name in ("x", "x2"):
+            matcher._scratch.free(matcher._derived.pop(wkey + (name,)))
+        matcher._derived[fkey] = f
+    return matcher._derived[fkey]
 
 
 def _one_pass_scores(matcher, plan, kernels, rows_of, tile, tshape, omit, args, out) -> None:
