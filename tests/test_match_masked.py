@@ -289,3 +289,32 @@ def test_float32_masked_zncc_on_photograph_is_offset_proof(offset):
         assert np.nanmax(np.abs(got - exact)) < 1e-4
         assert np.nanmax(np.abs(got)) <= 1.0
         assert np.unravel_index(np.nanargmax(got), got.shape) == (70, 60)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_match_many_shares_one_masks_window_factor(dtype):
+    """match_many with one mask over strips (two threads): each zncc template is a correlation
+    scaled by the mask's cached window factor; it equals match_template (the one-pass strips)
+    and a naive masked Pearson, and the same mask then serves other scores and zncc again."""
+    rng = np.random.default_rng(7)
+    x = (rng.standard_normal((640, 260)) * 3 + 40).astype(dtype)
+    yy, xx = np.mgrid[:40, :40]
+    disc = (yy - 19.5) ** 2 + (xx - 19.5) ** 2 <= 400
+    ts = [x[30:70, 20:60].copy(), x[300:340, 150:190].copy(), x[500:540, 80:120].copy()]
+    from sigconv.match import strips
+    from sigconv.match._common import _spectrum_shape
+
+    assert strips.tile_shape(x.shape, (40, 40), _spectrum_shape(x.shape), 2) is not None   # strips
+    m = Matcher(x, workers=2)
+    got = m.match_many(ts, mask=disc)
+    ncc = m.match(ts[1], score="ncc", mask=disc)
+    again = m.match(ts[2], mask=disc)
+    for g, t, at in zip(got, ts, [(30, 20), (300, 150), (500, 80)]):
+        assert g.dtype == dtype
+        assert_close(g, match_template(x, t, mask=disc, workers=2), dtype=dtype, scale=1.0, n_terms=t.size, k=64.0)
+        assert np.unravel_index(np.argmax(g), g.shape) == at
+    np.testing.assert_array_equal(again, got[2])
+    assert_close(ncc, match_template(x, ts[1], score="ncc", mask=disc), dtype=dtype, scale=1.0, n_terms=1600, k=64.0)
+    window = x[290:330, 140:180].astype(np.float64)   # one window, naive masked Pearson
+    r = np.corrcoef(window[disc], ts[1].astype(np.float64)[disc])[0, 1]
+    assert got[1][290, 140] == pytest.approx(r, abs=1e-4 if dtype == np.float32 else 1e-9)

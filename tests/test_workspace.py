@@ -101,3 +101,35 @@ def test_one_call_results_own_their_memory(mask):
     assert not np.may_share_memory(first, second)
     np.testing.assert_array_equal(first, Matcher(image).match(image[100:125, 40:65], mask=disc))
     assert np.unravel_index(np.argmax(first), first.shape) == (100, 40)
+
+
+def test_prepared_signal_centres_lazily_and_falls_back_on_non_finite():
+    """A finite signal's centred copy is made on first use, from the moments pass's mean; its
+    mean square needs no copy (unless a DC offset would cancel it); a non-finite one is centred
+    at once by the mean of its finite samples, with its map of bad samples."""
+    from sigconv.match.windows import _moments, _prepare
+
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((3, 40, 50)) + np.array([0.0, 5.0, -2.0])[:, None, None]
+    for workers in (1, 3):
+        sums = _moments(x.reshape(3, -1), workers)
+        np.testing.assert_allclose(sums[:, 0], x.reshape(3, -1).sum(axis=1), rtol=1e-12)
+        np.testing.assert_allclose(sums[:, 1], (x.reshape(3, -1) ** 2).sum(axis=1), rtol=1e-12)
+    prep = _prepare(x, True, 2)
+    assert not prep.has_xc and prep.bad is None and prep.shape == x.shape
+    centre = x.reshape(3, -1).mean(axis=1)
+    np.testing.assert_allclose(prep.centre, centre, rtol=1e-12)
+    xc = x - prep.centre[:, None, None]
+    assert prep.mean_square == pytest.approx(np.mean(xc ** 2), rel=1e-12)
+    assert not prep.has_xc
+    np.testing.assert_array_equal(prep.xc, xc)
+    big = (rng.standard_normal((1, 1000)) + 1e9)   # sum of squares 1e21: the mean square from xc
+    assert _prepare(big, True, 1).mean_square == pytest.approx(np.var(big), rel=1e-6)
+    bad = x.copy()
+    bad[1, 3, 4] = np.nan
+    bad[2, 0, 0] = np.inf
+    prep = _prepare(bad, True, 2)
+    assert prep.has_xc and prep.bad is not None and prep.bad.sum() == 2
+    assert prep.xc[1, 3, 4] == 0 and prep.xc[2, 0, 0] == 0
+    finite = np.where(np.isfinite(bad), bad, np.nan).reshape(3, -1)
+    np.testing.assert_allclose(prep.centre, np.nanmean(finite, axis=1), rtol=1e-12)
