@@ -1,4 +1,4 @@
-"""Preparing a signal for matching: its moments, its centre, its centred copy.
+"""Preparing a signal for matching: its centre and its centred copy.
 
 Numba only; inputs are trusted (:mod:`sigconv.match.windows` validates and allocates).  Each
 kernel does part ``part`` of ``n_parts`` of its work (its last two arguments) and is exported as
@@ -33,35 +33,6 @@ def _centre(x, centre, out, part, n_parts):
 
 
 centre_serial, centre_parallel = serial_and_threaded(_centre, combine=sum)
-
-
-def _moments(x, out, part, n_parts):
-    """Sums of each row's samples and of their squares, in float64, over this part's share.
-
-    x : (B, S) float32 or float64.  The ``B * S`` samples are cut into ``n_parts`` equal runs;
-    part ``p`` writes ``out[p, b] = (sum of x[b, j], sum of x[b, j]**2)`` over the samples of
-    row ``b`` in its run (zeros for rows outside it): the sum of ``out`` over its first axis
-    is each row's moments.  Non-finite samples make the sums non-finite.
-    """
-    nb, ns = x.shape
-    total = nb * ns
-    lo = part * total // n_parts
-    hi = (part + 1) * total // n_parts
-    for b in range(nb):
-        j0 = max(lo - b * ns, 0)
-        j1 = min(hi - b * ns, ns)
-        a1 = 0.0
-        a2 = 0.0
-        run = x[b, j0:max(j0, j1)]   # a slice from 0: the loop vectorises (no negative indices)
-        for j in range(run.shape[0]):
-            v = np.float64(run[j])
-            a1 += v
-            a2 += v * v
-        out[part, b, 0] = a1
-        out[part, b, 1] = a2
-
-
-moments_serial, moments_parallel = serial_and_threaded(_moments)
 
 
 def _finite_mean(x, out, part, n_parts):

@@ -10,7 +10,6 @@ from __future__ import annotations
 import numpy as np
 
 from sigconv import _workspace
-from sigconv._config import max_threads as _max_threads
 from sigconv._jit import threads
 from sigconv._kernels import centring as _centring
 from sigconv._kernels import sliding as _k
@@ -35,7 +34,7 @@ class _Prepared:
         self.centre = centre     # (B,) in the computation dtype
         self.bad = bad           # (B, *S) float64 1.0 where x was not finite, or None
         self._xc = xc
-        self._sums = sums        # (B, 2) float64 sums of raw and raw**2, or None
+        self._sums = sums        # (B,) float64 sums of raw, or None
         self._workers = workers
         self._empty = empty
         self._absmax: float | None = None
@@ -72,12 +71,13 @@ class _Prepared:
     @property
     def mean_square(self) -> float:
         """Mean of ``xc**2`` over every sample (a scale for tolerances)."""
-        if self._sums is not None:
-            n = max(int(np.prod(self.raw.shape[1:])), 1)
+        if self._sums is not None:   # from the signal's own sums: no centred copy
+            flat = self.raw.reshape(self.raw.shape[0], -1)
+            n = max(flat.shape[1], 1)
             c = self.centre.astype(np.float64)
-            s1, s2 = self._sums[:, 0], self._sums[:, 1]
-            ms = float(np.sum(s2 - 2.0 * c * s1 + n * c * c)) / (n * self.raw.shape[0])
-            if ms > 1e-6 * float(np.sum(s2)) / (n * self.raw.shape[0]):   # no cancellation to fear
+            s1, s2 = self._sums, np.einsum("ij,ij->i", flat, flat).astype(np.float64)
+            ms = float(np.sum(s2 - 2.0 * c * s1 + n * c * c)) / (n * flat.shape[0])
+            if ms > 1e-3 * float(np.sum(s2)) / (n * flat.shape[0]):   # no cancellation to fear
                 return ms
         flat = self.xc.reshape(-1)   # BLAS, no xc**2 array
         return float(np.dot(flat, flat)) / max(flat.size, 1)
@@ -109,20 +109,6 @@ def _finite_means(flat: np.ndarray, workers: int) -> np.ndarray:
     return centre
 
 
-#: samples per thread of the moments pass
-_MOMENTS_PER_THREAD = 1 << 22
-
-
-def _moments(flat: np.ndarray, workers: int) -> np.ndarray:
-    """``(B, 2)`` float64 sums of each row of ``flat`` ``(B, S)`` and of its square (threads
-    for every ``_MOMENTS_PER_THREAD`` samples: a thread's start costs as much as 1e6 samples)."""
-    parts = max(1, min(workers, _max_threads(), flat.size // _MOMENTS_PER_THREAD))
-    out = np.zeros((parts, flat.shape[0], 2))
-    with threads(parts):
-        _kernel((_centring.moments_serial, _centring.moments_parallel), parts)(flat, out)
-    return out.sum(axis=0)
-
-
 def _prepare(xm: np.ndarray, centred: bool, workers: int, empty=np.empty) -> _Prepared:
     """Centre ``xm`` (batch first, matched axes last) and zero its non-finite samples.
 
@@ -132,9 +118,10 @@ def _prepare(xm: np.ndarray, centred: bool, workers: int, empty=np.empty) -> _Pr
     """
     b = xm.shape[0]
     flat = np.ascontiguousarray(xm.reshape(b, -1))
-    sums = _moments(flat, workers)
+    with np.errstate(over="ignore", invalid="ignore"):   # inf - inf: the non-finite path below
+        sums = flat.sum(axis=1).astype(np.float64)   # numpy's pairwise sum: non-finite iff a sample is
     if np.all(np.isfinite(sums)):
-        mean = sums[:, 0] / max(flat.shape[1], 1)
+        mean = sums / max(flat.shape[1], 1)   # any centre near the mean removes a DC offset
         centre = (mean if centred else np.zeros(b)).astype(xm.dtype)
         return _Prepared(flat.reshape(xm.shape), centre, None, sums=sums, workers=workers, empty=empty)
     centre = _finite_means(flat, workers) if centred else np.zeros(b)
