@@ -146,30 +146,32 @@ CHUNK_BYTES = 1 << 20
 #: points (14-19 ms) where 2**16 take 9.5 ms
 OA_CACHE_POINTS = 1 << 16
 OA_LARGE_FACTOR = 1.7
+#: one transform of the whole axis pays that factor past this many points (110,000-point
+#: float64 transforms ran as fast per point as 2**16-point blocks; 1e6 points at 1.5-2x)
+OA_WHOLE_CACHE_POINTS = 1 << 18
 
 
 @functools.lru_cache(maxsize=512)
 def oa_block_size(n: int, me: int) -> int:
     """Transform length for overlap-add along one axis: minimises the transform work per
-    output sample, ``nfft * log2(nfft) / (nfft - me + 1)`` (times ``OA_LARGE_FACTOR`` past
-    ``OA_CACHE_POINTS``), over fast lengths with ``me - 1 <= block``; never longer than one
-    transform of the whole axis."""
+    output sample, ``nfft * log2(nfft) / (nfft - me + 1)`` (blocks past ``OA_CACHE_POINTS``
+    and one transform of the whole axis past ``OA_WHOLE_CACHE_POINTS`` times
+    ``OA_LARGE_FACTOR``: they leave the caches), over fast lengths with ``me - 1 <= block``;
+    never longer than one transform of the whole axis."""
     whole = sfft.next_fast_len(n + me - 1, real=True)
-
-    def work(size):
-        return size * math.log2(max(size, 2)) * (OA_LARGE_FACTOR if size > OA_CACHE_POINTS else 1.0)
-
     best, best_cost = whole, math.inf
     k = max(1, int(math.log2(max(2 * me - 1, 2))))
     while True:
         nfft = sfft.next_fast_len(max(2 * me - 1, 2 ** k), real=True)
         if nfft >= whole:
             break
-        cost = -(-n // (nfft - me + 1)) * work(nfft)
+        large = OA_LARGE_FACTOR if nfft > OA_CACHE_POINTS else 1.0
+        cost = -(-n // (nfft - me + 1)) * nfft * math.log2(nfft) * large
         if cost < best_cost:
             best, best_cost = nfft, cost
         k += 1
-    return whole if work(whole) <= best_cost else best
+    whole_large = OA_LARGE_FACTOR if whole > OA_WHOLE_CACHE_POINTS else 1.0
+    return whole if whole * math.log2(max(whole, 2)) * whole_large <= best_cost else best
 
 
 #: overlap-save tiles: transforms of more points than this leave the caches and cost

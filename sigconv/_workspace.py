@@ -4,8 +4,8 @@ A large ``np.empty`` is fresh memory from the operating system: every 4 KiB page
 in and zeroed on first touch, and freed again (with a TLB shoot-down on every thread of the
 process) when the array dies.  For a call that allocates tens of MiB of temporaries, such as
 a masked template match on a 1024² image (about 30 MiB of strip spectra and correlations),
-that costs as much as its transforms: measured on a 2-core VM, 3,500 page faults and
-17 -> 23-29 ms per call.
+that costs as much as its transforms: measured on a 2-core VM, 3,500 page faults a call,
+23-29 ms per call with them and 17 ms without.
 
 :func:`scratch` hands out buffers from a process-wide pool and takes them back when its
 ``with`` block ends, so a call repeated on inputs of one size reuses the same memory.  A

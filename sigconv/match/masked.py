@@ -18,15 +18,23 @@ sum over the window        correlation             needed by
 =========================  ======================  ==========================
 
 ``x`` is the signal centred by its mean (zncc, zdist, sqdiff; raw for ncc and ccorr) and set
-to 0 where missing, ``t'`` the template minus its masked mean (raw for ncc and ccorr).  The
-signal's spectra (of ``x``, ``x**2``, ``v``) and its correlations with each mask are cached by
-the :class:`~sigconv.match.Matcher`, so a further template with a mask already seen costs one
-kernel spectrum and one inverse transform (three under "omit").  Without
+to 0 where missing, ``t'`` the template minus its masked mean (raw for ncc and ccorr).  Without
 "omit" the template sums are constants, and Pearson's ``r`` needs three correlations.  The
-scores are assembled by ``sigconv._kernels.sliding.masked_scores``.  For a 2D template much
-shorter than the image, the correlations and scores run over overlap-save strips of rows,
-strips on threads (:mod:`sigconv.match.strips`); the strips' correlations with a mask are
-what is kept for later templates.
+scores are assembled by ``sigconv._kernels.sliding.masked_scores``.
+
+For a 2D template much shorter than the image, the correlations and scores run over
+overlap-save strips of rows, strips on threads (:mod:`sigconv.match.strips`):
+
+* one call (:func:`~sigconv.match.match_template`, :func:`~sigconv.match.locate`): after the
+  kernels' spectra, each strip is one task that transforms its rows of the signal (centred
+  in the task's own buffer: the whole centred copy is never written), correlates and scores
+  them while they are in cache (:func:`_one_pass_scores`);
+* a :class:`~sigconv.match.Matcher` keeps the strips' spectra (of ``x``, ``x**2``, ``v``) and
+  what each mask alone gives: for zncc on a finite signal, the mask's window factor
+  ``1 / sqrt(sum w x**2 - (sum w x)**2 / m)``, so a further template with that mask is one
+  correlation with ``t' / |t'|`` scaled by it (:func:`_mask_factor`); otherwise the strips'
+  correlations with the mask, so a further template costs one kernel spectrum and one
+  inverse transform per strip (three under "omit").
 """
 
 from __future__ import annotations

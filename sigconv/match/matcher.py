@@ -76,6 +76,11 @@ class Matcher:
     threads (:mod:`sigconv.match.strips`): the cached spectra are then the strips'.
     :meth:`match_many` scores a list of templates at once.
 
+    What the matcher caches lives in scratch memory (:mod:`sigconv._workspace`) that goes back
+    to a pool for later matchers when this one is collected; the arrays it returns are the
+    caller's own.  ``x`` is read when a template first needs it: do not change it while the
+    matcher is in use.
+
     Parameters
     ----------
     x : array_like

@@ -235,14 +235,14 @@ def strip_spectra(cache: dict, requests, tile: tuple[int, int], step: int, n_out
     :func:`for_each`, so the threads wait once for all of them.
     """
     starts = range(0, n_out, step)
-    out, todo = [], []
+    out, todo, fresh = [], [], {}
     for key, array, shift, squared in requests:
         ckey = key + ("strips", tile, step, n_out, squared)   # the strips' starts depend on the template
-        if ckey not in cache:
+        if ckey not in cache and ckey not in fresh:
             b = array.shape[0]
-            cache[ckey] = empty((len(starts), b, tile[0], tile[1] // 2 + 1), spectrum_dtype(array.dtype))
-            todo.append((array, shift, squared, cache[ckey]))
-        out.append(cache[ckey])
+            fresh[ckey] = empty((len(starts), b, tile[0], tile[1] // 2 + 1), spectrum_dtype(array.dtype))
+            todo.append((array, shift, squared, fresh[ckey]))
+        out.append(cache[ckey] if ckey in cache else fresh[ckey])
     tasks = [(None, task) for task in extra] + [(job, i) for job in todo for i in range(len(starts))]
     slots = slots_for(len(tasks), workers)
     with _workspace.scratch() as ws:
@@ -267,4 +267,5 @@ def strip_spectra(cache: dict, requests, tile: tuple[int, int], step: int, n_out
             forward_strip(array, shift, squared, starts[i], tile, spectra[i], own, pad, fw)
 
         for_each(len(tasks), workers, body)
+    cache.update(fresh)   # only once every strip is transformed (a failed task caches nothing)
     return out
