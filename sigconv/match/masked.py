@@ -177,7 +177,7 @@ def masked_scores(matcher, key, prep, pads, t: np.ndarray, w: np.ndarray | None,
         stack = np.stack([kernels[k] for k in knames]).astype(dtype)
         spectra = dict(zip(knames, matcher._kernel_spectrum(stack, fshape), strict=True))
     sizes = tuple(s - k + 1 for s, k in zip(prep.shape[1:], tshape, strict=True))
-    out = np.empty((prep.shape[0],) + (1,) * (3 - nd) + sizes, dtype=dtype)
+    shape = (prep.shape[0],) + (1,) * (3 - nd) + sizes   # the scores, (B, L0, L1, L2)
     eps = float(np.finfo(dtype).eps)
     size = float(np.prod(fshape)) if fft else m
     tol = 16.0 * eps * (math.log2(max(size, 2.0)) + math.sqrt(m))
@@ -205,14 +205,15 @@ def masked_scores(matcher, key, prep, pads, t: np.ndarray, w: np.ndarray | None,
     if tile is not None:   # strip by strip, strips on threads (sigconv.match.strips)
         needed = {k: kernels[k].astype(dtype)[None] for k in knames}
         args = (_CODES[score], m, tm2, d, tol, floor, chunk)
-        if matcher._one_call:   # nothing is kept for later templates
-            _one_pass_scores(matcher, plan, needed, rows_of, tile, tshape, omit, args, out)
-        elif score == "zncc" and not omit and prep.bad is None:
+        if score == "zncc" and not omit and prep.bad is None and not matcher._one_call:
             # r = corr(x, t' / |t'|) * f: the mask's window factor f = 1 / sqrt(window
             # variance) is shared by every template of this mask
-            f = _mask_factor(matcher, key, wkey, wf.astype(dtype)[None], rows_of, tile, tshape, args, out.shape)
+            f = _mask_factor(matcher, key, wkey, wf.astype(dtype)[None], rows_of, tile, tshape, args, shape)
             return matcher._strip_correlation(key, prep.xc, (tp / math.sqrt(tm2)).astype(dtype)[None], tile,
                                               scale=f[:, 0])
+        out = np.empty(shape, dtype)
+        if matcher._one_call:   # nothing is kept for later templates
+            _one_pass_scores(matcher, plan, needed, rows_of, tile, tshape, omit, args, out)
         else:
             _strip_scores(matcher, key, plan, wkey, needed, rows_of, tile, tshape, omit, args, out)
         return out.reshape((out.shape[0],) + sizes)
@@ -233,6 +234,7 @@ def masked_scores(matcher, key, prep, pads, t: np.ndarray, w: np.ndarray | None,
             matcher._derived[ckey] = results[res]
     c, offsets = results["c"]
     c, s1, s2, n, t1, t2, bad = (results[r][0] if r in results else empty for r in names)
+    out = np.empty(shape, dtype)
     with threads(matcher._workers):
         kern(_CODES[score], omit, c, s1, s2, n, t1, t2, bad, offsets, m, tm2, d, tol, floor, chunk, out)
     return out.reshape((out.shape[0],) + sizes)
