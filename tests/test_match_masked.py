@@ -318,3 +318,33 @@ def test_match_many_shares_one_masks_window_factor(dtype):
     window = x[290:330, 140:180].astype(np.float64)   # one window, naive masked Pearson
     r = np.corrcoef(window[disc], ts[1].astype(np.float64)[disc])[0, 1]
     assert got[1][290, 140] == pytest.approx(r, abs=1e-4 if dtype == np.float32 else 1e-9)
+
+
+@pytest.mark.parametrize("score", ["zncc", "sqdiff", "ncc"])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_one_pass_strips_with_omit_equal_the_whole_transform(score, dtype):
+    """The one-call strips recycle each task's buffers (the work buffer, spectra after their
+    last product, extra rows buffers where none is free): with "omit" six correlations of
+    three signal arrays per strip, with NaN in the image, equal the whole-signal transform."""
+    from unittest import mock
+
+    from sigconv.match import strips
+    from sigconv.match._common import _spectrum_shape
+
+    rng = np.random.default_rng(11)
+    x = (rng.standard_normal((700, 230)) * 2 + 3).astype(dtype)
+    x[100:140, 50:90] = np.nan
+    x[rng.random(x.shape) < 0.01] = np.nan
+    t = x[300:340, 100:140].copy()
+    yy, xx = np.mgrid[:40, :40]
+    disc = (yy - 19.5) ** 2 + (xx - 19.5) ** 2 <= 400
+    t[~np.isfinite(t)] = 0.0
+    assert strips.tile_shape(x.shape, t.shape, _spectrum_shape(x.shape), 2) is not None
+    for policy in ("omit", "propagate"):
+        chunked = match_template(x, t, mask=disc, score=score, nan_policy=policy, workers=2, method="fft")
+        with mock.patch.object(strips, "tile_shape", lambda *a, **k: None):
+            whole = match_template(x, t, mask=disc, score=score, nan_policy=policy, workers=2, method="fft")
+        assert chunked.dtype == dtype
+        np.testing.assert_array_equal(np.isnan(chunked), np.isnan(whole))
+        scale = 1.0 if score != "sqdiff" else None
+        assert_close(chunked, whole, dtype=dtype, scale=scale, n_terms=x.size, k=64.0)
