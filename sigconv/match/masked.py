@@ -183,9 +183,6 @@ def masked_scores(matcher, key, prep, pads, t: np.ndarray, w: np.ndarray | None,
     tol = 16.0 * eps * (math.log2(max(size, 2.0)) + math.sqrt(m))
     floor = tol * m * sig["ms"]
     chunk = 4096
-    kern = _kernel((_k.masked_scores_serial, _k.masked_scores_parallel), matcher._workers)
-    names = ("c", "s1", "s2", "n", "t1", "t2", "bad")
-    empty = np.empty((0, 0, 0, 0), dtype=dtype)
 
     def array_of(name):
         if name == "x":
@@ -232,9 +229,11 @@ def masked_scores(matcher, key, prep, pads, t: np.ndarray, w: np.ndarray | None,
         results[res] = _four_d(np.ascontiguousarray(y, dtype=dtype), offsets)
         if ckey is not None:
             matcher._derived[ckey] = results[res]
-    c, offsets = results["c"]
-    c, s1, s2, n, t1, t2, bad = (results[r][0] if r in results else empty for r in names)
+    offsets = results["c"][1]
+    empty = np.empty((0, 0, 0, 0), dtype=dtype)
+    c, s1, s2, n, t1, t2, bad = (results[r][0] if r in results else empty for r in _NAMES)
     out = np.empty(shape, dtype)
+    kern = _kernel((_k.masked_scores_serial, _k.masked_scores_parallel), matcher._workers)
     with threads(matcher._workers):
         kern(_CODES[score], omit, c, s1, s2, n, t1, t2, bad, offsets, m, tm2, d, tol, floor, chunk, out)
     return out.reshape((out.shape[0],) + sizes)
@@ -248,7 +247,6 @@ def _strip_scores(matcher, key, plan, wkey, kernels, rows_of, tile, tshape, omit
     per strip: its correlations (only their valid rows) and scores, near the cache in scratch
     buffers reused from strip to strip (and from call to call).  The strips' correlations
     with the mask alone are kept for later templates of that mask."""
-    code, m, tm2, d, tol, floor, chunk = args
     (mh, mw), step = tshape, tile[0] - tshape[0] + 1
     b, n_out = out.shape[0], out.shape[2]
     n_strips = -(-n_out // step)
@@ -266,9 +264,6 @@ def _strip_scores(matcher, key, plan, wkey, kernels, rows_of, tile, tshape, omit
         else:
             live.append(res)
     kspectra = {}
-    names = ("c", "s1", "s2", "n", "t1", "t2", "bad")
-    empty = np.empty((0, 0, 0, 0), dtype=out.dtype)
-    kern = _k.masked_scores_serial   # one thread per strip
     slots = strips.slots_for(n_strips, workers)
     with _workspace.scratch() as ws:
         def kernel_task(name):
@@ -296,15 +291,28 @@ def _strip_scores(matcher, key, plan, wkey, kernels, rows_of, tile, tshape, omit
                 target = fresh[res][1][i] if res in fresh else bufs[slot][res]
                 strips.inverse_rows(signal[name][i], kspectra[kname], tile, mh - 1, nr, prods[slot], target, fw)
                 ys[res] = target
-            c, s1, s2, n, t1, t2, bad = (ys[r][:, None] if r in ys else empty for r in names)
-            if "c" not in ys:   # the window factor reads no correlation with the template
-                c = s1
-            kern(code, omit, c, s1, s2, n, t1, t2, bad, (0, 0, mw - 1), m, tm2, d, tol, floor, chunk,
-                 out[:, :, r0:r0 + nr])
+            _score_strip(ys, omit, args, mw, out[:, :, r0:r0 + nr])
 
         strips.for_each(n_strips, workers, body)
     for ckey, arr in fresh.values():
         matcher._derived[ckey] = arr
+
+
+#: the correlations the masked scores kernel reads, in its argument order
+_NAMES = ("c", "s1", "s2", "n", "t1", "t2", "bad")
+
+
+def _score_strip(ys: dict, omit: bool, args, mw: int, rows: np.ndarray) -> None:
+    """The scores ``rows`` ``(B, 1, nr, Wo)`` of one strip, on the calling thread, from its
+    correlations ``ys`` (result name: ``(B, nr, W')`` rows at the transform's width, the valid
+    columns from ``mw - 1`` on); ``args`` as in :func:`_strip_scores`."""
+    code, m, tm2, d, tol, floor, chunk = args
+    empty = np.empty((0, 0, 0, 0), dtype=rows.dtype)
+    c, s1, s2, n, t1, t2, bad = (ys[r][:, None] if r in ys else empty for r in _NAMES)
+    if "c" not in ys:   # the window factor reads no correlation with the template
+        c = s1
+    _k.masked_scores_serial(code, omit, c, s1, s2, n, t1, t2, bad, (0, 0, mw - 1), m, tm2, d, tol, floor, chunk,
+                            rows)
 
 
 def _mask_factor(matcher, key, wkey, w, rows_of, tile, tshape, args, shape) -> np.ndarray:
@@ -336,7 +344,6 @@ def _one_pass_scores(matcher, plan, kernels, rows_of, tile, tshape, omit, args, 
     work buffer holds the shifted or squared rows, then the spectrum products; a spectrum's
     last product is made in place; and each correlation's rows go into a buffer freed by the
     correlations before it (:func:`_real_view`), a buffer of their own only where none is."""
-    code, m, tm2, d, tol, floor, chunk = args
     (mh, mw), step = tshape, tile[0] - tshape[0] + 1
     b, n_out = out.shape[0], out.shape[2]
     n_strips = -(-n_out // step)
@@ -348,8 +355,6 @@ def _one_pass_scores(matcher, plan, kernels, rows_of, tile, tshape, omit, args, 
     knames = list(kernels)
     kspectra = {}
     ready = {name: threading.Event() for name in knames}
-    names = ("c", "s1", "s2", "n", "t1", "t2", "bad")
-    empty = np.empty((0, 0, 0, 0), dtype=out.dtype)
     cdtype = strips.spectrum_dtype(out.dtype)
     spec_shape = (b, tile[0], tile[1] // 2 + 1)
     rows_shape = (b, step, tile[1])
@@ -391,9 +396,7 @@ def _one_pass_scores(matcher, plan, kernels, rows_of, tile, tshape, omit, args, 
                     n_extra += 1
                 ys[res] = strips.inverse_rows(spec[name], kspectra[kname], tile, mh - 1, nr, prod, rows, fw)
                 free.append(prod)
-            c, s1, s2, n, t1, t2, bad = (ys[r][:, None] if r in ys else empty for r in names)
-            _k.masked_scores_serial(code, omit, c, s1, s2, n, t1, t2, bad, (0, 0, mw - 1), m, tm2, d, tol, floor,
-                                    chunk, out[:, :, r0:r0 + nr])
+            _score_strip(ys, omit, args, mw, out[:, :, r0:r0 + nr])
 
         strips.for_each(len(knames) + n_strips, matcher._workers, body)
 

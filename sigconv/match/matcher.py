@@ -369,7 +369,7 @@ class Matcher:
                                      self._workers, per_strip=2.0 if fuse else 1.2, kernels=1)
         if tile is not None and fused:   # one template: the correlation's valid rows, fused scores
             num = self._strip_correlation(key, prep.xc, t_used.astype(dtype), tile, rows_only=True)
-            out = self._fused_scores(score, prep.xc, num, (0, tshape[1] - 1), tshape, t2, tol, floor)
+            out = self._fused_scores(_CODES[score], prep.xc, num, (0, tshape[1] - 1), tshape, t2, tol, floor)
             return self._arrange(out, batch, axes)
         if tile is not None:   # match_many: strips of the cached signal, reused buffers
             if score == "zncc" and prep.bad is None:
@@ -384,7 +384,7 @@ class Matcher:
             return self._arrange(out, batch, axes)
         num, offsets = self._correlation(key, prep.xc, t_used.astype(dtype), method)
         if fused:
-            out = self._fused_scores(score, prep.xc, num, offsets, tshape, t2, tol, floor)
+            out = self._fused_scores(_CODES[score], prep.xc, num, offsets, tshape, t2, tol, floor)
         else:
             sizes = zip(offsets, prep.xc.shape[1:], tshape, strict=True)
             valid = tuple(slice(o, o + n - k + 1) for o, n, k in sizes)
@@ -398,9 +398,10 @@ class Matcher:
         out = np.moveaxis(out, tuple(range(-len(axes), 0)), axes)
         return np.ascontiguousarray(out)
 
-    def _fused_scores(self, score, xc, num, offsets, tshape, t2, tol, floor, empty=np.empty) -> np.ndarray:
+    def _fused_scores(self, code, xc, num, offsets, tshape, t2, tol, floor, empty=np.empty) -> np.ndarray:
         """Scores of a finite signal, 1D or 2D template: window sums and scores in one kernel
-        (``score``: a name, or a code of ``sliding``), in an array from ``empty(shape, dtype)``."""
+        (``code``: a score code of ``sliding``, or ``FACTOR``), in an array from
+        ``empty(shape, dtype)``."""
         mh, mw = (1,) + tshape if len(tshape) == 1 else tshape
         bsz = xc.shape[0]
         x3 = xc.reshape(bsz, -1, xc.shape[-1])
@@ -415,7 +416,7 @@ class Matcher:
         chunk = max(4 * mw, 1024)
         kern = _kernel((_k.scores_2d_serial, _k.scores_2d_parallel), self._workers)
         with threads(self._workers):
-            kern(_CODES.get(score, score), x3, num3, r0, c0, mh, mw, strip, chunk, t2b, tol, floor, out)
+            kern(code, x3, num3, r0, c0, mh, mw, strip, chunk, t2b, tol, floor, out)
         return out.reshape(out_shape)
 
     def _combined_scores(self, key, score, prep, num, tshape, t2, tol, floor) -> np.ndarray:
